@@ -1,0 +1,60 @@
+"""Items (one unit of raw data each) and the media files they point at."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from annota.store.models.base import Base, JSONType, UTCDateTime, utcnow
+
+
+class Item(Base):
+    """One unit of raw data with a stable external id.
+
+    ``taken`` counts the annotation slots in use (live leases plus submitted answers) and
+    ``open`` says whether another annotator may still get the item; both are maintained by the
+    assignment service in the same transaction as the lease, so next-item reads one index.
+    """
+
+    __tablename__ = "items"
+    __table_args__ = (
+        UniqueConstraint("project_id", "external_id"),
+        Index("ix_items_next_seq", "project_id", "open", "id"),
+        Index("ix_items_next_rand", "project_id", "open", "rand"),
+        Index("ix_items_next_prio", "project_id", "open", "priority", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(255))
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    priority: Mapped[float] = mapped_column(Float, default=0.0)
+    rand: Mapped[float] = mapped_column(Float, default=0.0)
+    taken: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    open: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Media(Base):
+    """A stored file: kept under a generated key, typed from its bytes, never by its name."""
+
+    __tablename__ = "media"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    storage_key: Mapped[str] = mapped_column(String(255), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    original_name: Mapped[str] = mapped_column(String(1024), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
