@@ -57,6 +57,8 @@ class Database:
                 pool_pre_ping=True,
             )
         self.engine: Engine = engine
+        #: memo of immutable rows (schema versions) keyed by the service that reads them
+        self.cache: dict[Any, Any] = {}
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(
             engine.execution_options(**{_WRITE: True}), expire_on_commit=False

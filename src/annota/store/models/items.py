@@ -32,6 +32,8 @@ class Item(Base):
     external_id: Mapped[str] = mapped_column(String(255))
     data: Mapped[dict[str, Any]] = mapped_column(JSONType)
     meta: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    #: per data field, what the platform knows of its media: media id, width, height, duration
+    media: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     priority: Mapped[float] = mapped_column(Float, default=0.0)
     rand: Mapped[float] = mapped_column(Float, default=0.0)
     taken: Mapped[int] = mapped_column(Integer, default=0)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 10:33:55.162984
+Create Date: 2026-11-26
 """
 
 from collections.abc import Sequence
@@ -168,6 +168,11 @@ def upgrade() -> None:
         ),
         sa.Column(
             "meta",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "media",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),

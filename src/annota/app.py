@@ -1,0 +1,52 @@
+"""The composition root: ``create_app(settings)`` builds the whole ASGI application."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+
+from annota import __version__
+from annota.api import api_router
+from annota.api import errors as api_errors
+from annota.api.limits import BodyLimit, SecurityHeaders
+from annota.config import Settings
+from annota.services.throttle import LoginThrottle
+from annota.store.db import Database
+from annota.store.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, *, db: Database | None = None, migrate: bool = True) -> FastAPI:
+    """Build the app on ``settings``; migrates the database to the newest schema first."""
+    database = db or Database(settings)
+    if migrate:
+        upgrade(database)
+    database.warn_if_not_durable()
+    settings.signing_secret()  # created now, not racing on the first request
+    app = FastAPI(
+        title="Annota",
+        version=__version__,
+        description="Data labeling and annotation platform: REST API.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.db = database
+    app.state.settings = settings
+    app.state.throttle = LoginThrottle(
+        max_failures=settings.login_max_failures, window_seconds=settings.login_window_seconds
+    )
+    api_errors.install(app)
+    app.include_router(api_router())
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.add_middleware(
+        BodyLimit, limit=settings.max_json_body_bytes, upload_limit=settings.max_body_bytes
+    )
+    app.add_middleware(SecurityHeaders)
+    return app
