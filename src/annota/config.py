@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     login_max_failures: int = 10
     login_window_seconds: int = 300
     import_batch_size: int = 5000
+    #: Argon2id cost; the defaults follow RFC 9106's second recommended option
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
 
     @property
     def effective_database_url(self) -> str:

@@ -84,13 +84,17 @@ def _validated(
     )
 
 
+def _key_row(s: Session, actor: Actor, key: str) -> Annotation | None:
+    return s.execute(
+        select(Annotation).where(
+            Annotation.author_id == actor.user_id, Annotation.idempotency_key == key
+        )
+    ).scalar_one_or_none()
+
+
 def _by_key(db: Database, actor: Actor, key: str) -> AnnotationInfo | None:
     with db.read() as s:
-        found = s.execute(
-            select(Annotation).where(
-                Annotation.author_id == actor.user_id, Annotation.idempotency_key == key
-            )
-        ).scalar_one_or_none()
+        found = _key_row(s, actor, key)
         return annotation_info(found) if found else None
 
 
@@ -121,6 +125,8 @@ def create_annotation(
     try:
         with db.write() as s:
             item, project = item_for(s, actor, item_id, Need.ANNOTATE)
+            if idempotency_key and (seen_now := _key_row(s, actor, idempotency_key)):
+                return annotation_info(seen_now), False  # a racing retry committed first
             clean = _validated(db, s, project, item, regions, status)
             now = datetime.now(UTC)
             own = s.execute(

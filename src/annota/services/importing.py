@@ -156,6 +156,8 @@ def store_media_file(
     db: Database, actor: Actor, project_id: int, path: Path, *, original_name: str
 ) -> Media:
     """Sniff, probe and durably store one media file; returns the committed Media row."""
+    with db.read() as s:
+        project_for(s, actor, project_id, Need.MANAGE)
     with open(path, "rb") as fh:
         head = fh.read(64)
     kind = sniff_media(head)

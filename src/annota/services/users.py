@@ -26,9 +26,6 @@ from annota.services.records import TokenInfo, UserInfo
 from annota.store.db import Database
 from annota.store.models import ApiToken, BrowserSession, User
 
-_hasher = PasswordHasher()
-#: verified against when the user does not exist, so both failures take as long
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
 TOKEN_PREFIX = "ann_"
 MIN_PASSWORD = 8
 
@@ -57,6 +54,17 @@ def normalize_username(username: str) -> str:
     return name
 
 
+def _hasher(db: Database) -> PasswordHasher:
+    key = ("argon2", db.settings.argon2_time_cost, db.settings.argon2_memory_kib)
+    hasher = db.cache.get(key)
+    if hasher is None:
+        hasher = PasswordHasher(time_cost=key[1], memory_cost=key[2])
+        #: verified against when the user does not exist, so both failures take as long
+        db.cache[("argon2-dummy", *key[1:])] = hasher.hash("not-a-real-password")
+        db.cache[key] = hasher
+    return hasher  # type: ignore[no-any-return]  # the memo dict is untyped by design
+
+
 def _keyed_hash(db: Database, secret: str) -> str:
     return hmac.new(db.settings.signing_secret(), secret.encode(), hashlib.sha256).hexdigest()
 
@@ -81,7 +89,10 @@ def create_user(
     try:
         with db.write() as s:
             user = User(
-                username=name, email=email, password_hash=_hasher.hash(password), is_admin=is_admin
+                username=name,
+                email=email,
+                password_hash=_hasher(db).hash(password),
+                is_admin=is_admin,
             )
             s.add(user)
             s.flush()
@@ -123,9 +134,11 @@ def authenticate(db: Database, username: str, password: str) -> UserInfo:
         name = ""
     with db.read() as s:
         user = s.execute(select(User).where(User.username == name)).scalar_one_or_none()
-    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    hasher = _hasher(db)
+    dummy = db.cache[("argon2-dummy", db.settings.argon2_time_cost, db.settings.argon2_memory_kib)]
+    stored = user.password_hash if user and user.password_hash else dummy
     try:
-        ok = _hasher.verify(stored, password)
+        ok = hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or user is None or not user.is_active:
@@ -145,7 +158,7 @@ def change_password(db: Database, actor: Actor, *, user_id: int, password: str) 
         user = s.get(User, user_id)
         if user is None:
             raise NotFound("user not found", location="user")
-        user.password_hash = _hasher.hash(password)
+        user.password_hash = _hasher(db).hash(password)
         user.credentials_version += 1
         s.execute(delete(BrowserSession).where(BrowserSession.user_id == user_id))
         audit.record(s, actor, "user.password_change", object_type="user", object_id=user_id)

@@ -1,0 +1,41 @@
+"""``annota serve``: the API (and, later, the web workspace) on one port."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import uvicorn
+
+from annota.app import create_app
+from annota.cli.context import data_dir_option, err_console, reports_errors, settings_from
+from annota.config import Settings
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def run_server(settings: Settings, host: str, port: int) -> None:
+    if host not in LOOPBACK:
+        err_console.print(
+            f"[yellow]warning:[/] serving on {host}: anyone who can reach this "
+            "address can try to sign in; put TLS in front of it."
+        )
+    app = create_app(settings)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@data_dir_option
+@click.pass_context
+@reports_errors
+def serve_cmd(ctx: click.Context, host: str, port: int, data_dir: Path | None) -> None:
+    """Serve Annota (binds to loopback unless told otherwise)."""
+    settings = settings_from(ctx, data_dir)
+    err_console.print(f"Annota on http://{host}:{port}  (data: {settings.data_dir})", markup=False)
+    run_server(settings, host, port)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(serve_cmd)
