@@ -11,18 +11,15 @@ from annota.api import api_router
 from annota.api import errors as api_errors
 from annota.api.limits import BodyLimit, SecurityHeaders
 from annota.config import Settings
+from annota.services.runtime import Database, open_database
 from annota.services.throttle import LoginThrottle
-from annota.store.db import Database
-from annota.store.migrate import upgrade
 
 log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, *, db: Database | None = None, migrate: bool = True) -> FastAPI:
     """Build the app on ``settings``; migrates the database to the newest schema first."""
-    database = db or Database(settings)
-    if migrate:
-        upgrade(database)
+    database = db or open_database(settings, migrate=migrate)
     database.warn_if_not_durable()
     settings.signing_secret()  # created now, not racing on the first request
     app = FastAPI(

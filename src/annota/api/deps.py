@@ -14,8 +14,8 @@ from fastapi import Depends, Request
 
 from annota.errors import AuthenticationRequired, InvalidInput, PermissionDenied
 from annota.services.actor import Actor
+from annota.services.runtime import Database
 from annota.services.users import actor_for_session, actor_for_token
-from annota.store.db import Database
 
 SESSION_COOKIE = "annota_session"
 CSRF_HEADER = "x-csrf-token"

@@ -13,8 +13,7 @@ from rich.console import Console
 
 from annota.config import Settings
 from annota.errors import AnnotaError
-from annota.store.db import Database
-from annota.store.migrate import upgrade
+from annota.services.runtime import Database, open_database
 
 F = TypeVar("F", bound=Callable[..., Any])
 err_console = Console(stderr=True, highlight=False)
@@ -37,9 +36,7 @@ def settings_from(ctx: click.Context, data_dir: Path | None) -> Settings:
 
 def open_db(settings: Settings) -> Database:
     """Open the database and bring its schema up to date."""
-    db = Database(settings)
-    upgrade(db)
-    return db
+    return open_database(settings)
 
 
 def reports_errors(func: F) -> F:

@@ -14,7 +14,7 @@ from annota.cli.serve import run_server
 from annota.errors import Conflict, NotFound
 from annota.services import importing, projects, users
 from annota.services.actor import Actor
-from annota.store.db import Database
+from annota.services.runtime import Database
 
 DEMO_DATA = Path(__file__).parent / "demo_data"
 ADMIN = "demo"

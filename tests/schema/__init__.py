@@ -1,0 +1,1 @@
+"""Tests of ``annota.schema``, the pure label-schema library."""
