@@ -12,17 +12,16 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 
 from annota.errors import AnnotaError, InvalidInput
 from annota.formats import SourceRecord, iter_media_files, iter_records, probe_image, sniff_media
+from annota.formats.media import SNIFF_BYTES
 from annota.schema import LabelSchema, validate_item_data
 from annota.services import audit
 from annota.services.access import project_for
@@ -31,6 +30,7 @@ from annota.services.projects import schema_of
 from annota.services.records import ImportReport
 from annota.services.roles import Need
 from annota.storage.local import LocalMediaStore
+from annota.store.bulk import insert_items
 from annota.store.db import Database
 from annota.store.models import Item, Media
 
@@ -41,18 +41,6 @@ MAX_EXTERNAL_ID = 255
 def content_id(data: dict[str, Any]) -> str:
     """The external id of a record that has none: a hash of its canonical content."""
     return "h:" + hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
-
-
-def _insert(db: Database) -> Callable[[], Insert]:
-    dialect = sqlite if db.is_sqlite else postgresql
-
-    def build() -> Insert:
-        stmt = dialect.insert(Item).on_conflict_do_nothing(
-            index_elements=["project_id", "external_id"]
-        )
-        return stmt  # type: ignore[no-any-return]  # dialect inserts are Insert subclasses
-
-    return build
 
 
 def _check(record: SourceRecord, schema: LabelSchema) -> str:
@@ -84,33 +72,19 @@ def import_records(
         project = project_for(s, actor, project_id, Need.MANAGE)
         schema = schema_of(db, s, project_id, project.schema_version)
         overlap = int(project.settings.get("overlap", 1))
-    build = _insert(db)
     batch_size = db.settings.import_batch_size
     it: Iterator[SourceRecord] = iter(records)
     while batch := list(islice(it, batch_size)):
-        rows: dict[str, dict[str, Any]] = {}
-        now = datetime.now(UTC)
+        rows: dict[str, tuple[str, dict[str, Any], dict[str, Any], float]] = {}
         for record in batch:
             ext = _check(record, schema)
             if ext in rows:
                 report.duplicates_in_source += 1
                 continue
-            rows[ext] = {
-                "project_id": project_id,
-                "external_id": ext,
-                "data": record.data,
-                "meta": record.meta,
-                "media": {},
-                "priority": 0.0,
-                "rand": random.random(),
-                "taken": 0,
-                "done": 0,
-                "open": overlap > 0,
-                "created_at": now,
-            }
+            rows[ext] = (ext, record.data, record.meta, random.random())
         report.read += len(batch)
         with db.write() as s:
-            created = len(s.execute(build().returning(Item.id), list(rows.values())).all())
+            created = insert_items(s, list(rows.values()), project_id=project_id, open_=overlap > 0)
         report.created += created
         report.existing += len(rows) - created
         if progress:
@@ -159,7 +133,7 @@ def store_media_file(
     with db.read() as s:
         project_for(s, actor, project_id, Need.MANAGE)
     with open(path, "rb") as fh:
-        head = fh.read(64)
+        head = fh.read(SNIFF_BYTES)
     kind = sniff_media(head)
     if kind is None:
         raise InvalidInput("not a supported image, audio or video file", location=original_name)
@@ -223,7 +197,7 @@ def import_folder(
             report.existing += 1
             continue
         with open(path, "rb") as fh:
-            kind = sniff_media(fh.read(64))
+            kind = sniff_media(fh.read(SNIFF_BYTES))
         if kind is None or kind.kind not in fields:
             raise InvalidInput(
                 "file is not media of a kind this project's schema has a field for "
