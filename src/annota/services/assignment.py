@@ -110,7 +110,12 @@ def expire_leases(s: Session, project: Project, now: datetime) -> int:
 
 def _candidates(project: Project, user_id: int) -> Select[tuple[int]]:
     ordering = project.settings.get("ordering", "sequential")
-    mine = exists().where(Assignment.item_id == Item.id, Assignment.user_id == user_id)
+    # An expired lease of one's own does not count: that item may come back to its annotator.
+    mine = exists().where(
+        Assignment.item_id == Item.id,
+        Assignment.user_id == user_id,
+        Assignment.status != EXPIRED,
+    )
     query = select(Item.id).where(Item.project_id == project.id, Item.open.is_(True), ~mine)
     if ordering == "random":
         return query.order_by(Item.rand)
@@ -173,7 +178,7 @@ def next_item(
                     expires_at=expires,
                 )
             )
-        else:  # only an expired lease of theirs can be here: the candidate query skips others
+        else:  # only an expired lease of theirs: the candidate query skips the others
             earlier.status, earlier.leased_at, earlier.expires_at = LEASED, now, expires
         _take(s, item_id, overlap)
         item = s.get_one(Item, item_id)
