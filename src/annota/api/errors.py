@@ -70,8 +70,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, code, str(exc.detail), None)
+        code = {400: "invalid_input", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error"
+        )
+        location = "body" if exc.status_code == 400 else None
+        return error_response(exc.status_code, code, str(exc.detail), location)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, _exc: Exception) -> JSONResponse:

@@ -29,7 +29,7 @@ from annota.services.actor import Actor
 from annota.services.projects import schema_of
 from annota.services.records import ImportReport
 from annota.services.roles import Need
-from annota.storage.local import LocalMediaStore
+from annota.storage import media_store
 from annota.store.bulk import insert_items
 from annota.store.db import Database
 from annota.store.models import Item, Media
@@ -140,7 +140,9 @@ def store_media_file(
     width = height = None
     if kind.kind == "image":
         width, height = probe_image(path, max_pixels=db.settings.max_image_pixels)
-    stored = LocalMediaStore(db.settings.media_dir).put_path(path, extension=kind.extension)
+    store = media_store(db.settings)
+    with open(path, "rb") as fh:
+        stored = store.put(fh, extension=kind.extension)
     try:
         with db.write() as s:
             project_for(s, actor, project_id, Need.MANAGE)
@@ -159,7 +161,7 @@ def store_media_file(
             s.flush()
             return media
     except BaseException:
-        LocalMediaStore(db.settings.media_dir).delete(stored.key)
+        store.delete(stored.key)
         raise
 
 

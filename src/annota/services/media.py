@@ -9,7 +9,7 @@ from annota.services.access import project_for
 from annota.services.actor import Actor
 from annota.services.records import MediaInfoRecord
 from annota.services.roles import Need
-from annota.storage.local import LocalMediaStore
+from annota.storage import media_store
 from annota.store.db import Database
 from annota.store.models import Media
 
@@ -36,4 +36,4 @@ def get_media(db: Database, actor: Actor, media_id: int) -> tuple[MediaInfoRecor
             height=media.height,
             storage_key=media.storage_key,
         )
-    return record, LocalMediaStore(db.settings.media_dir).path(record.storage_key)
+    return record, media_store(db.settings).path(record.storage_key)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,27 +68,11 @@ class LocalMediaStore:
             tmp.unlink(missing_ok=True)
         return StoredFile(key=key, size=size, sha256=digest.hexdigest(), path=path)
 
-    def put_path(self, source: Path, *, extension: str) -> StoredFile:
-        with open(source, "rb") as fh:
-            return self.put(fh, extension=extension)
-
     def path(self, key: str) -> Path:
         path = self._path(key)
         if not path.is_file():
             raise NotFound("no such media file", location="media")
         return path
-
-    def open_range(self, key: str, start: int, end: int) -> Iterator[bytes]:
-        """Yield bytes ``start..end`` inclusive, in chunks (for HTTP range requests)."""
-        with open(self.path(key), "rb") as fh:
-            fh.seek(start)
-            remaining = end - start + 1
-            while remaining > 0:
-                chunk = fh.read(min(CHUNK, remaining))
-                if not chunk:
-                    break
-                remaining -= len(chunk)
-                yield chunk
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
@@ -98,9 +81,6 @@ class LocalMediaStore:
         for path in self.root.rglob("*"):
             if path.is_file() and not path.name.startswith("."):
                 yield path.relative_to(self.root).as_posix()
-
-    def copy_out(self, key: str, dest: Path) -> None:
-        shutil.copyfile(self.path(key), dest)
 
 
 def _fsync_dir(path: Path) -> None:
