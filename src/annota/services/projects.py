@@ -91,7 +91,7 @@ def create_project(
 ) -> ProjectInfo:
     """Create a project with schema version 1; a signed-in creator becomes its manager."""
     parsed = load_schema(schema)
-    opts = parse_settings(settings)
+    opts = parse_settings({"lease_seconds": db.settings.default_lease_seconds, **(settings or {})})
     name = _clean_name(name)
     try:
         with db.write() as s:
