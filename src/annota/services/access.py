@@ -1,18 +1,26 @@
 """Loading a project for a caller, with the membership check every use case needs.
 
 An object the caller may not see answers NotFound (never PermissionDenied), so ids reveal
-nothing; a member whose role is too low gets PermissionDenied.
+nothing; a member whose role is too low gets PermissionDenied. The check is one Core query
+(project joined with the caller's membership), shared by the ORM use cases and the hot
+paths (next-item, submit) that work on a plain connection.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, select
 from sqlalchemy.orm import Session
 
 from annota.errors import NotFound, PermissionDenied
 from annota.services.actor import Actor
 from annota.services.roles import Need, Role, allows
 from annota.store.models import Item, Membership, Project
+
+PROJECTS = Project.__table__.c
+MEMBERS = Membership.__table__.c
+ITEMS = Item.__table__.c
 
 
 def role_in(session: Session, actor: Actor, project_id: int) -> Role | None:
@@ -26,31 +34,64 @@ def role_in(session: Session, actor: Actor, project_id: int) -> Role | None:
     return Role(role) if role else None
 
 
-def project_for(session: Session, actor: Actor, project_id: int, need: Need) -> Project:
-    """The project, if ``actor`` may ``need`` it; NotFound for outsiders."""
-    project = session.get(Project, project_id)
-    if project is None:
+def project_row(conn: Connection, actor: Actor, project_id: int, need: Need) -> Row[Any]:
+    """The project's row (with ``role``), if ``actor`` may ``need`` it; NotFound otherwise."""
+    query = (
+        select(
+            PROJECTS.id,
+            PROJECTS.settings,
+            PROJECTS.schema_version,
+            PROJECTS.guidelines_version,
+            MEMBERS.role,
+        )
+        .outerjoin(
+            Membership.__table__,
+            and_(MEMBERS.project_id == PROJECTS.id, MEMBERS.user_id == actor.user_id),
+        )
+        .where(PROJECTS.id == project_id)
+    )
+    row = conn.execute(query).first()
+    if row is None or (row.role is None and not actor.is_admin):
         raise NotFound(f"project {project_id} not found", location="project")
-    if actor.is_admin:
-        return project
-    role = role_in(session, actor, project_id)
-    if role is None:
-        raise NotFound(f"project {project_id} not found", location="project")
-    if not allows(role, need):
+    if not actor.is_admin and not allows(Role(row.role), need):
         raise PermissionDenied(
-            f"your role '{role}' in this project may not do this (needs {need})",
+            f"your role '{row.role}' in this project may not do this (needs {need})",
             location="project",
         )
-    return project
+    return row
 
 
-def item_for(session: Session, actor: Actor, item_id: int, need: Need) -> tuple[Item, Project]:
-    """The item and its project, checked like :func:`project_for` (outsiders get NotFound)."""
-    item = session.get(Item, item_id)
+def project_for(session: Session, actor: Actor, project_id: int, need: Need) -> Project:
+    """The project as an ORM object, checked like :func:`project_row`."""
+    project_row(session.connection(), actor, project_id, need)
+    return session.get_one(Project, project_id)
+
+
+def item_row(conn: Connection, actor: Actor, item_id: int, need: Need) -> tuple[Row[Any], Row[Any]]:
+    """The item's row and its project's row, checked; outsiders get NotFound for the item."""
+    item = conn.execute(
+        select(
+            ITEMS.id,
+            ITEMS.project_id,
+            ITEMS.external_id,
+            ITEMS.data,
+            ITEMS.meta,
+            ITEMS.media,
+            ITEMS.priority,
+            ITEMS.done,
+            ITEMS.created_at,
+        ).where(ITEMS.id == item_id)
+    ).first()
     if item is None:
         raise NotFound(f"item {item_id} not found", location="item")
     try:
-        project = project_for(session, actor, item.project_id, need)
+        project = project_row(conn, actor, item.project_id, need)
     except NotFound:
         raise NotFound(f"item {item_id} not found", location="item") from None
     return item, project
+
+
+def item_for(session: Session, actor: Actor, item_id: int, need: Need) -> tuple[Item, Project]:
+    """The item and its project as ORM objects, checked like :func:`item_row`."""
+    item, _ = item_row(session.connection(), actor, item_id, need)
+    return session.get_one(Item, item.id), session.get_one(Project, item.project_id)

@@ -15,13 +15,13 @@ advisory lock, so one person's concurrent calls queue, and picks the candidate i
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, exists, func, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Select, exists, func, insert, select, text, update
 
 from annota.errors import InvalidInput, NotFound, PermissionDenied
 from annota.services import audit
-from annota.services.access import item_for, project_for
+from annota.services.access import item_for, item_row, project_row
 from annota.services.actor import Actor
 from annota.services.records import ItemInfo, PredictionInfo
 from annota.services.roles import Need
@@ -32,11 +32,17 @@ from annota.store.models.assignments import EXPIRED, LEASED, SKIPPED, SUBMITTED
 MAX_REASON = 2000
 
 
+ASSIGN = Assignment.__table__.c
+ITEM_T = Item.__table__
+PRED = Prediction.__table__.c
+
+
 def item_info(
-    item: Item,
+    item: Any,
     predictions: list[PredictionInfo] | None = None,
     lease_expires_at: datetime | None = None,
 ) -> ItemInfo:
+    """An ItemInfo from an ORM Item or a Core row with the same column names."""
     return ItemInfo(
         id=item.id,
         project_id=item.project_id,
@@ -51,77 +57,72 @@ def item_info(
     )
 
 
-def predictions_of(s: Session, item_id: int) -> list[PredictionInfo]:
-    rows = s.execute(
-        select(Prediction).where(Prediction.item_id == item_id).order_by(Prediction.id)
-    ).scalars()
-    return [
-        PredictionInfo(
-            id=p.id,
-            item_id=p.item_id,
-            model_name=p.model_name,
-            model_version=p.model_version,
-            score=p.score,
-            regions=p.regions,
-            schema_version=p.schema_version,
-            created_at=p.created_at,
+def predictions_of(conn: Connection, item_id: int) -> list[PredictionInfo]:
+    rows = conn.execute(
+        select(
+            PRED.id,
+            PRED.item_id,
+            PRED.model_name,
+            PRED.model_version,
+            PRED.score,
+            PRED.regions,
+            PRED.schema_version,
+            PRED.created_at,
         )
-        for p in rows
-    ]
+        .where(PRED.item_id == item_id)
+        .order_by(PRED.id)
+    )
+    return [PredictionInfo(**row._mapping) for row in rows]
 
 
-def _release(s: Session, item_id: int, overlap: int) -> None:
-    s.execute(
-        update(Item)
-        .where(Item.id == item_id)
-        .values(taken=Item.taken - 1, open=Item.taken - 1 < overlap)
+def _release(conn: Connection, item_id: int, overlap: int) -> None:
+    conn.execute(
+        update(ITEM_T)
+        .where(ITEM_T.c.id == item_id)
+        .values(taken=ITEM_T.c.taken - 1, open=ITEM_T.c.taken - 1 < overlap)
     )
 
 
-def _take(s: Session, item_id: int, overlap: int) -> None:
-    s.execute(
-        update(Item)
-        .where(Item.id == item_id)
-        .values(taken=Item.taken + 1, open=Item.taken + 1 < overlap)
+def _take(conn: Connection, item_id: int, overlap: int) -> None:
+    conn.execute(
+        update(ITEM_T)
+        .where(ITEM_T.c.id == item_id)
+        .values(taken=ITEM_T.c.taken + 1, open=ITEM_T.c.taken + 1 < overlap)
     )
 
 
-def expire_leases(s: Session, project: Project, now: datetime) -> int:
+def expire_leases(conn: Connection, project_id: int, overlap: int, now: datetime) -> int:
     """Turn the project's overdue leases into ``expired`` and free their slots."""
-    overlap = int(project.settings.get("overlap", 1))
     item_ids = (
-        s.execute(
-            update(Assignment)
+        conn.execute(
+            update(Assignment.__table__)
             .where(
-                Assignment.project_id == project.id,
-                Assignment.status == LEASED,
-                Assignment.expires_at <= now,
+                ASSIGN.project_id == project_id, ASSIGN.status == LEASED, ASSIGN.expires_at <= now
             )
             .values(status=EXPIRED)
-            .returning(Assignment.item_id)
+            .returning(ASSIGN.item_id)
         )
         .scalars()
         .all()
     )
     for item_id in item_ids:
-        _release(s, item_id, overlap)
+        _release(conn, item_id, overlap)
     return len(item_ids)
 
 
-def _candidates(project: Project, user_id: int) -> Select[tuple[int]]:
-    ordering = project.settings.get("ordering", "sequential")
+def _candidates(project_id: int, ordering: str, user_id: int) -> Select[tuple[int]]:
     # An expired lease of one's own does not count: that item may come back to its annotator.
     mine = exists().where(
-        Assignment.item_id == Item.id,
-        Assignment.user_id == user_id,
-        Assignment.status != EXPIRED,
+        ASSIGN.item_id == ITEM_T.c.id, ASSIGN.user_id == user_id, ASSIGN.status != EXPIRED
     )
-    query = select(Item.id).where(Item.project_id == project.id, Item.open.is_(True), ~mine)
+    query = select(ITEM_T.c.id).where(
+        ITEM_T.c.project_id == project_id, ITEM_T.c.open.is_(True), ~mine
+    )
     if ordering == "random":
-        return query.order_by(Item.rand)
+        return query.order_by(ITEM_T.c.rand)
     if ordering == "priority":
-        return query.order_by(Item.priority.desc(), Item.id)
-    return query.order_by(Item.id)
+        return query.order_by(ITEM_T.c.priority.desc(), ITEM_T.c.id)
+    return query.order_by(ITEM_T.c.id)
 
 
 def next_item(
@@ -130,119 +131,137 @@ def next_item(
     """The caller's next item with a fresh lease, or None when nothing is left for them."""
     if actor.user_id is None:
         raise PermissionDenied("the local operator cannot annotate; sign in as a user")
-    now = now or datetime.now(UTC)
-    with db.write() as s:
-        project = project_for(s, actor, project_id, Need.ANNOTATE)
+    uid = actor.user_id
+    when = now or datetime.now(UTC)
+    return db.transact(lambda s: _lease_next(db, s.connection(), actor, uid, project_id, when))
+
+
+def _lease_next(
+    db: Database, conn: Connection, actor: Actor, uid: int, project_id: int, now: datetime
+) -> ItemInfo | None:
+    project = project_row(conn, actor, project_id, Need.ANNOTATE)
+    settings = project.settings
+    if not db.is_sqlite:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:p, :u)"), {"p": project_id, "u": uid})
+    expires = now + timedelta(seconds=int(settings.get("lease_seconds", 3600)))
+    overlap = int(settings.get("overlap", 1))
+    current = conn.execute(
+        select(ASSIGN.id, ASSIGN.item_id)
+        .where(
+            ASSIGN.project_id == project_id,
+            ASSIGN.user_id == uid,
+            ASSIGN.status == LEASED,
+            ASSIGN.expires_at > now,
+        )
+        .order_by(ASSIGN.id)
+        .limit(1)
+    ).first()
+    if current is not None:
+        conn.execute(
+            update(Assignment.__table__).where(ASSIGN.id == current.id).values(expires_at=expires)
+        )
+        item_id = current.item_id
+    else:
+        expire_leases(conn, project_id, overlap, now)
+        query = _candidates(project_id, settings.get("ordering", "sequential"), uid)
         if not db.is_sqlite:
-            s.execute(
-                text("SELECT pg_advisory_xact_lock(:p, :u)"), {"p": project_id, "u": actor.user_id}
-            )
-        lease = timedelta(seconds=int(project.settings.get("lease_seconds", 3600)))
-        overlap = int(project.settings.get("overlap", 1))
-        current = s.execute(
-            select(Assignment)
-            .where(
-                Assignment.project_id == project_id,
-                Assignment.user_id == actor.user_id,
-                Assignment.status == LEASED,
-                Assignment.expires_at > now,
-            )
-            .order_by(Assignment.id)
-            .limit(1)
-        ).scalar_one_or_none()
-        if current is not None:
-            current.expires_at = now + lease
-            item = s.get_one(Item, current.item_id)
-            return _handout(s, project, item, current.expires_at)
-        expire_leases(s, project, now)
-        query = _candidates(project, actor.user_id).limit(1)
-        if not db.is_sqlite:
-            query = query.with_for_update(skip_locked=True, of=Item)
-        item_id = s.execute(query).scalar_one_or_none()
+            query = query.with_for_update(skip_locked=True, of=ITEM_T)
+        item_id = conn.execute(query.limit(1)).scalar()
         if item_id is None:
             return None
-        expires = now + lease
-        earlier = s.execute(
-            select(Assignment).where(
-                Assignment.item_id == item_id, Assignment.user_id == actor.user_id
-            )
-        ).scalar_one_or_none()
-        if earlier is None:
-            s.add(
-                Assignment(
+        renewed = conn.execute(  # only an expired lease of theirs can be there
+            update(Assignment.__table__)
+            .where(ASSIGN.item_id == item_id, ASSIGN.user_id == uid)
+            .values(status=LEASED, leased_at=now, expires_at=expires)
+        ).rowcount
+        if not renewed:
+            conn.execute(
+                insert(Assignment.__table__).values(
                     project_id=project_id,
                     item_id=item_id,
-                    user_id=actor.user_id,
+                    user_id=uid,
                     status=LEASED,
                     leased_at=now,
                     expires_at=expires,
                 )
             )
-        else:  # only an expired lease of theirs: the candidate query skips the others
-            earlier.status, earlier.leased_at, earlier.expires_at = LEASED, now, expires
-        _take(s, item_id, overlap)
-        item = s.get_one(Item, item_id)
-        return _handout(s, project, item, expires)
+        _take(conn, item_id, overlap)
+    item = conn.execute(select(*ITEM_COLUMNS).where(ITEM_T.c.id == item_id)).one()
+    show = bool(settings.get("show_predictions", True))
+    return item_info(item, predictions_of(conn, item_id) if show else None, expires)
 
 
-def _handout(s: Session, project: Project, item: Item, expires: datetime) -> ItemInfo:
-    show = bool(project.settings.get("show_predictions", True))
-    return item_info(item, predictions_of(s, item.id) if show else None, expires)
+ITEM_COLUMNS = (
+    ITEM_T.c.id,
+    ITEM_T.c.project_id,
+    ITEM_T.c.external_id,
+    ITEM_T.c.data,
+    ITEM_T.c.meta,
+    ITEM_T.c.priority,
+    ITEM_T.c.done,
+    ITEM_T.c.created_at,
+)
 
 
 def skip_item(db: Database, actor: Actor, item_id: int, *, reason: str | None = None) -> None:
     """Give an item back: it is not offered to this annotator again, and frees the slot."""
     if reason is not None and len(reason) > MAX_REASON:
         raise InvalidInput(f"reason is over {MAX_REASON} characters", location="reason")
-    with db.write() as s:
-        _item, project = item_for(s, actor, item_id, Need.ANNOTATE)
-        if not project.settings.get("allow_skip", True):
-            raise PermissionDenied("this project does not allow skipping", location="item")
-        assignment = s.execute(
-            select(Assignment).where(
-                Assignment.item_id == item_id, Assignment.user_id == actor.user_id
-            )
-        ).scalar_one_or_none()
-        overlap = int(project.settings.get("overlap", 1))
-        if assignment is None:
-            assignment = Assignment(
+    db.transact(lambda s: _skip(s.connection(), actor, item_id, reason))
+
+
+def _skip(conn: Connection, actor: Actor, item_id: int, reason: str | None) -> None:
+    _item, project = item_row(conn, actor, item_id, Need.ANNOTATE)
+    if not project.settings.get("allow_skip", True):
+        raise PermissionDenied("this project does not allow skipping", location="item")
+    status = conn.execute(
+        select(ASSIGN.status).where(ASSIGN.item_id == item_id, ASSIGN.user_id == actor.user_id)
+    ).scalar()
+    if status == SUBMITTED:
+        raise InvalidInput("you already submitted this item", location="item")
+    if status is None:
+        conn.execute(
+            insert(Assignment.__table__).values(
                 project_id=project.id,
                 item_id=item_id,
                 user_id=actor.user_id,
                 status=SKIPPED,
+                leased_at=datetime.now(UTC),
                 expires_at=datetime.now(UTC),
+                skip_reason=reason,
             )
-            s.add(assignment)
-        elif assignment.status == SUBMITTED:
-            raise InvalidInput("you already submitted this item", location="item")
-        elif assignment.status != SKIPPED:
-            live = assignment.status == LEASED
-            assignment.status = SKIPPED
-            if live:
-                _release(s, item_id, overlap)
-        assignment.skip_reason = reason
-        audit.record(
-            s,
-            actor,
-            "item.skip",
-            object_type="item",
-            object_id=item_id,
-            project_id=project.id,
-            details={"reason": reason} if reason else {},
         )
+    else:
+        conn.execute(
+            update(Assignment.__table__)
+            .where(ASSIGN.item_id == item_id, ASSIGN.user_id == actor.user_id)
+            .values(status=SKIPPED, skip_reason=reason)
+        )
+        if status == LEASED:
+            _release(conn, item_id, int(project.settings.get("overlap", 1)))
+    audit.record(
+        conn,
+        actor,
+        "item.skip",
+        object_type="item",
+        object_id=item_id,
+        project_id=project.id,
+        details={"reason": reason} if reason else {},
+    )
 
 
-def mark_submitted(s: Session, project: Project, item_id: int, user_id: int) -> None:
+def mark_submitted(
+    conn: Connection, project_id: int, overlap: int, item_id: int, user_id: int
+) -> None:
     """Book a person's submitted answer against the item's overlap (called by annotating)."""
-    overlap = int(project.settings.get("overlap", 1))
-    assignment = s.execute(
-        select(Assignment).where(Assignment.item_id == item_id, Assignment.user_id == user_id)
-    ).scalar_one_or_none()
+    status = conn.execute(
+        select(ASSIGN.status).where(ASSIGN.item_id == item_id, ASSIGN.user_id == user_id)
+    ).scalar()
     now = datetime.now(UTC)
-    if assignment is None:
-        s.add(
-            Assignment(
-                project_id=project.id,
+    if status is None:
+        conn.execute(
+            insert(Assignment.__table__).values(
+                project_id=project_id,
                 item_id=item_id,
                 user_id=user_id,
                 status=SUBMITTED,
@@ -250,13 +269,22 @@ def mark_submitted(s: Session, project: Project, item_id: int, user_id: int) -> 
                 expires_at=now,
             )
         )
-        _take(s, item_id, overlap)
-    elif assignment.status == LEASED:
-        assignment.status = SUBMITTED
-    elif assignment.status != SUBMITTED:
-        assignment.status = SUBMITTED
-        _take(s, item_id, overlap)
-    s.execute(update(Item).where(Item.id == item_id).values(done=Item.done + 1))
+    elif status != SUBMITTED:
+        conn.execute(
+            update(Assignment.__table__)
+            .where(ASSIGN.item_id == item_id, ASSIGN.user_id == user_id)
+            .values(status=SUBMITTED)
+        )
+    held = status in (LEASED, SUBMITTED)  # a live (or unexpired-but-late) lease holds a slot
+    conn.execute(
+        update(ITEM_T)
+        .where(ITEM_T.c.id == item_id)
+        .values(
+            done=ITEM_T.c.done + 1,
+            taken=ITEM_T.c.taken + (0 if held else 1),
+            open=ITEM_T.c.taken + (0 if held else 1) < overlap,
+        )
+    )
 
 
 def get_item(db: Database, actor: Actor, item_id: int) -> ItemInfo:
@@ -274,7 +302,7 @@ def get_item(db: Database, actor: Actor, item_id: int) -> ItemInfo:
             if handed is None:
                 raise NotFound(f"item {item_id} not found", location="item") from None
         show = bool(project.settings.get("show_predictions", True))
-        return item_info(item, predictions_of(s, item.id) if show else None)
+        return item_info(item, predictions_of(s.connection(), item.id) if show else None)
 
 
 def recount(db: Database, project_id: int) -> list[int]:

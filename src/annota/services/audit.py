@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from annota.services.actor import Actor
@@ -11,7 +13,7 @@ from annota.store.models import AuditEvent
 
 
 def record(
-    session: Session,
+    where: Session | Connection,
     actor: Actor,
     action: str,
     *,
@@ -21,8 +23,10 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> None:
     """Append one event; it commits or rolls back together with the change itself."""
-    session.add(
-        AuditEvent(
+    conn = where.connection() if isinstance(where, Session) else where
+    conn.execute(
+        insert(AuditEvent.__table__).values(
+            at=datetime.now(UTC),
             actor_id=actor.user_id,
             actor_name=actor.username,
             project_id=project_id,

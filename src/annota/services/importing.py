@@ -70,7 +70,7 @@ def import_records(
     report = ImportReport(source=source)
     with db.read() as s:
         project = project_for(s, actor, project_id, Need.MANAGE)
-        schema = schema_of(db, s, project_id, project.schema_version)
+        schema = schema_of(db, s.connection(), project_id, project.schema_version)
         overlap = int(project.settings.get("overlap", 1))
     batch_size = db.settings.import_batch_size
     it: Iterator[SourceRecord] = iter(records)
@@ -185,7 +185,7 @@ def import_folder(
     report = ImportReport(source=folder.name or str(folder))
     with db.read() as s:
         project = project_for(s, actor, project_id, Need.MANAGE)
-        schema = schema_of(db, s, project_id, project.schema_version)
+        schema = schema_of(db, s.connection(), project_id, project.schema_version)
         overlap = int(project.settings.get("overlap", 1))
     fields = {f.type: f.name for f in reversed(schema.fields)}
     for path in iter_media_files(folder):

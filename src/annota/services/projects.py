@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -320,12 +320,22 @@ def list_schema_versions(db: Database, actor: Actor, project_id: int) -> list[Sc
         return [_schema_info(r) for r in rows]
 
 
-def schema_of(db: Database, s: Session, project_id: int, version: int) -> LabelSchema:
-    """The parsed schema version, memoised: versions never change once written."""
+def schema_of(db: Database, conn: Connection, project_id: int, version: int) -> LabelSchema:
+    """The parsed schema version, memoised: versions never change once written.
+
+    Ids are never reused (AUTOINCREMENT on SQLite, sequences on PostgreSQL), so the key
+    cannot meet a different project's schema after a deletion.
+    """
     key = ("schema", project_id, version)
     cached = db.cache.get(key)
     if cached is None:
-        cached = load_schema(_schema_row(s, project_id, version).document)
+        table = SchemaVersion.__table__.c
+        document = conn.execute(
+            select(table.document).where(table.project_id == project_id, table.version == version)
+        ).scalar_one_or_none()
+        if document is None:
+            raise NotFound(f"schema version {version} not found", location="schema_version")
+        cached = load_schema(document)
         db.cache[key] = cached
     return cached  # type: ignore[no-any-return]  # the memo dict is untyped by design
 

@@ -27,6 +27,7 @@ class Assignment(Base):
         UniqueConstraint("item_id", "user_id"),
         Index("ix_assignments_user_live", "project_id", "user_id", "status"),
         Index("ix_assignments_expiry", "project_id", "status", "expires_at"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

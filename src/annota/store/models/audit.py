@@ -16,6 +16,7 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_project_at", "project_id", "id"),
         Index("ix_audit_object", "object_type", "object_id"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

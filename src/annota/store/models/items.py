@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -25,6 +25,7 @@ class Item(Base):
         Index("ix_items_next_seq", "project_id", "open", "id"),
         Index("ix_items_next_rand", "project_id", "open", "rand"),
         Index("ix_items_next_prio", "project_id", "open", "priority", "id"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -46,6 +47,7 @@ class Media(Base):
     """A stored file: kept under a generated key, typed from its bytes, never by its name."""
 
     __tablename__ = "media"
+    __table_args__: ClassVar[dict[str, Any]] = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("credentials_version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("username", name=op.f("uq_users_username")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "api_tokens",
@@ -48,6 +49,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_api_tokens_user_id"), ["user_id"], unique=False)
@@ -69,6 +71,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_browser_sessions")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_browser_sessions_token_hash")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("browser_sessions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_browser_sessions_user_id"), ["user_id"], unique=False)
@@ -97,6 +100,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_projects")),
         sa.UniqueConstraint("name", name=op.f("uq_projects_name")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "audit_events",
@@ -126,6 +130,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.create_index("ix_audit_object", ["object_type", "object_id"], unique=False)
@@ -155,6 +160,7 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "project_id", "version", name=op.f("uq_guidelines_versions_project_id")
         ),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "items",
@@ -190,6 +196,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_items")),
         sa.UniqueConstraint("project_id", "external_id", name=op.f("uq_items_project_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("items", schema=None) as batch_op:
         batch_op.create_index(
@@ -219,6 +226,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_media")),
         sa.UniqueConstraint("storage_key", name=op.f("uq_media_storage_key")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("media", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_media_project_id"), ["project_id"], unique=False)
@@ -241,6 +249,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_memberships")),
         sa.UniqueConstraint("project_id", "user_id", name=op.f("uq_memberships_project_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("memberships", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_memberships_user_id"), ["user_id"], unique=False)
@@ -272,6 +281,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_schema_versions")),
         sa.UniqueConstraint("project_id", "version", name=op.f("uq_schema_versions_project_id")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "annotations",
@@ -318,6 +328,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_annotations")),
         sa.UniqueConstraint("author_id", "idempotency_key", name=op.f("uq_annotations_author_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("annotations", schema=None) as batch_op:
         batch_op.create_index("ix_annotations_item", ["item_id", "status"], unique=False)
@@ -356,6 +367,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assignments")),
         sa.UniqueConstraint("item_id", "user_id", name=op.f("uq_assignments_item_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("assignments", schema=None) as batch_op:
         batch_op.create_index(
@@ -390,6 +402,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_predictions")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("predictions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_predictions_item_id"), ["item_id"], unique=False)
