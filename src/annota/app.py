@@ -47,3 +47,12 @@ def create_app(settings: Settings, *, db: Database | None = None, migrate: bool 
     )
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for ``annota serve --workers N``: each worker process builds its own app.
+
+    Settings come from the ``ANNOTA_*`` environment the CLI prepared; the CLI has already
+    migrated the database, so workers never race to migrate it.
+    """
+    return create_app(Settings(), migrate=False)
