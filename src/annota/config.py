@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field, SecretStr
+from pydantic import Field, PrivateAttr, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret_key"
@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     login_max_failures: int = 10
     login_window_seconds: int = 300
     import_batch_size: int = 5000
+    _secret: bytes | None = PrivateAttr(default=None)
     #: Argon2id cost; the defaults follow RFC 9106's second recommended option
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
@@ -75,6 +76,11 @@ class Settings(BaseSettings):
         Two installs never share a key, so a cookie or token hash made by one means nothing to
         another; the file is created with ``O_EXCL`` so concurrent first starts agree on one key.
         """
+        if self._secret is None:
+            self._secret = self._load_secret()
+        return self._secret
+
+    def _load_secret(self) -> bytes:
         if self.secret_key is not None:
             return self.secret_key.get_secret_value().encode()
         self.ensure_data_dir()

@@ -215,17 +215,21 @@ def revoke_token(db: Database, actor: Actor, token_id: int) -> None:
 
 
 def actor_for_token(db: Database, secret: str) -> Actor:
-    """The user behind a bearer token, or AuthenticationRequired."""
-    with db.read() as s:
-        row = s.execute(
-            select(User, ApiToken.id)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == _keyed_hash(db, secret), ApiToken.revoked.is_(False))
-        ).one_or_none()
-    if row is None or not row[0].is_active:
+    """The user behind a bearer token, or AuthenticationRequired (one Core query)."""
+    users, tokens = User.__table__.c, ApiToken.__table__.c
+    with db.engine.connect() as conn:
+        row = conn.execute(
+            select(users.id, users.username, users.is_admin)
+            .join_from(User.__table__, ApiToken.__table__, tokens.user_id == users.id)
+            .where(
+                tokens.token_hash == _keyed_hash(db, secret),
+                tokens.revoked.is_(False),
+                users.is_active.is_(True),
+            )
+        ).first()
+    if row is None:
         raise AuthenticationRequired("invalid or revoked API token", location="authorization")
-    user = row[0]
-    return Actor(user_id=user.id, username=user.username, is_admin=user.is_admin)
+    return Actor(user_id=row.id, username=row.username, is_admin=row.is_admin)
 
 
 @dataclass(frozen=True, slots=True)
