@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, select
+from sqlalchemy import Connection, and_, select
 from sqlalchemy.orm import Session
 
 from annota.errors import NotFound, PermissionDenied
 from annota.services.actor import Actor
 from annota.services.roles import Need, Role, allows
+from annota.store import tables
 from annota.store.models import Item, Membership, Project
 
-PROJECTS = Project.__table__.c
-MEMBERS = Membership.__table__.c
-ITEMS = Item.__table__.c
+PROJECTS = tables.projects.c
+MEMBERS = tables.memberships.c
+ITEMS = tables.items.c
 
 
 def role_in(session: Session, actor: Actor, project_id: int) -> Role | None:
@@ -34,8 +35,8 @@ def role_in(session: Session, actor: Actor, project_id: int) -> Role | None:
     return Role(role) if role else None
 
 
-def project_row(conn: Connection, actor: Actor, project_id: int, need: Need) -> Row[Any]:
-    """The project's row (with ``role``), if ``actor`` may ``need`` it; NotFound otherwise."""
+def project_row(conn: Connection, actor: Actor, project_id: int, need: Need) -> Any:
+    """The project's Row (with ``role``), if ``actor`` may ``need`` it; NotFound otherwise."""
     query = (
         select(
             PROJECTS.id,
@@ -45,7 +46,7 @@ def project_row(conn: Connection, actor: Actor, project_id: int, need: Need) -> 
             MEMBERS.role,
         )
         .outerjoin(
-            Membership.__table__,
+            tables.memberships,
             and_(MEMBERS.project_id == PROJECTS.id, MEMBERS.user_id == actor.user_id),
         )
         .where(PROJECTS.id == project_id)
@@ -67,7 +68,7 @@ def project_for(session: Session, actor: Actor, project_id: int, need: Need) -> 
     return session.get_one(Project, project_id)
 
 
-def item_row(conn: Connection, actor: Actor, item_id: int, need: Need) -> tuple[Row[Any], Row[Any]]:
+def item_row(conn: Connection, actor: Actor, item_id: int, need: Need) -> tuple[Any, Any]:
     """The item's row and its project's row, checked; outsiders get NotFound for the item."""
     item = conn.execute(
         select(

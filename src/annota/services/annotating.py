@@ -27,6 +27,7 @@ from annota.services.assignment import mark_submitted
 from annota.services.projects import schema_of
 from annota.services.records import AnnotationInfo, Page, PredictionInfo
 from annota.services.roles import Need
+from annota.store import tables
 from annota.store.db import Database
 from annota.store.models import Annotation, Item, Prediction, Project
 
@@ -35,7 +36,7 @@ STATUSES = ("draft", "submitted")
 MAX_KEY = 200
 
 
-ANN = Annotation.__table__
+ANN = tables.annotations
 
 
 def annotation_info(a: Any) -> AnnotationInfo:
@@ -258,7 +259,12 @@ def update_annotation(
         item = s.get_one(Item, ann.item_id)
         project = s.get_one(Project, ann.project_id)
         clean = _validated(
-            db, s, project, item, ann.regions if regions is None else regions, new_status
+            db,
+            s.connection(),
+            project,
+            item,
+            ann.regions if regions is None else regions,
+            new_status,
         )
         submitting = ann.status == "draft" and new_status == "submitted"
         result = s.execute(

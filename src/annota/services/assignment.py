@@ -25,16 +25,17 @@ from annota.services.access import item_for, item_row, project_row
 from annota.services.actor import Actor
 from annota.services.records import ItemInfo, PredictionInfo
 from annota.services.roles import Need
+from annota.store import tables
 from annota.store.db import Database
-from annota.store.models import Assignment, Item, Prediction, Project
+from annota.store.models import Assignment, Item, Project
 from annota.store.models.assignments import EXPIRED, LEASED, SKIPPED, SUBMITTED
 
 MAX_REASON = 2000
 
 
-ASSIGN = Assignment.__table__.c
-ITEM_T = Item.__table__
-PRED = Prediction.__table__.c
+ASSIGN = tables.assignments.c
+ITEM_T = tables.items
+PRED = tables.predictions.c
 
 
 def item_info(
@@ -95,7 +96,7 @@ def expire_leases(conn: Connection, project_id: int, overlap: int, now: datetime
     """Turn the project's overdue leases into ``expired`` and free their slots."""
     item_ids = (
         conn.execute(
-            update(Assignment.__table__)
+            update(tables.assignments)
             .where(
                 ASSIGN.project_id == project_id, ASSIGN.status == LEASED, ASSIGN.expires_at <= now
             )
@@ -110,7 +111,7 @@ def expire_leases(conn: Connection, project_id: int, overlap: int, now: datetime
     return len(item_ids)
 
 
-def _candidates(project_id: int, ordering: str, user_id: int) -> Select[tuple[int]]:
+def _candidates(project_id: int, ordering: str, user_id: int) -> Select[Any]:
     # An expired lease of one's own does not count: that item may come back to its annotator.
     mine = exists().where(
         ASSIGN.item_id == ITEM_T.c.id, ASSIGN.user_id == user_id, ASSIGN.status != EXPIRED
@@ -158,7 +159,7 @@ def _lease_next(
     ).first()
     if current is not None:
         conn.execute(
-            update(Assignment.__table__).where(ASSIGN.id == current.id).values(expires_at=expires)
+            update(tables.assignments).where(ASSIGN.id == current.id).values(expires_at=expires)
         )
         item_id = current.item_id
     else:
@@ -170,13 +171,13 @@ def _lease_next(
         if item_id is None:
             return None
         renewed = conn.execute(  # only an expired lease of theirs can be there
-            update(Assignment.__table__)
+            update(tables.assignments)
             .where(ASSIGN.item_id == item_id, ASSIGN.user_id == uid)
             .values(status=LEASED, leased_at=now, expires_at=expires)
         ).rowcount
         if not renewed:
             conn.execute(
-                insert(Assignment.__table__).values(
+                insert(tables.assignments).values(
                     project_id=project_id,
                     item_id=item_id,
                     user_id=uid,
@@ -221,7 +222,7 @@ def _skip(conn: Connection, actor: Actor, item_id: int, reason: str | None) -> N
         raise InvalidInput("you already submitted this item", location="item")
     if status is None:
         conn.execute(
-            insert(Assignment.__table__).values(
+            insert(tables.assignments).values(
                 project_id=project.id,
                 item_id=item_id,
                 user_id=actor.user_id,
@@ -233,7 +234,7 @@ def _skip(conn: Connection, actor: Actor, item_id: int, reason: str | None) -> N
         )
     else:
         conn.execute(
-            update(Assignment.__table__)
+            update(tables.assignments)
             .where(ASSIGN.item_id == item_id, ASSIGN.user_id == actor.user_id)
             .values(status=SKIPPED, skip_reason=reason)
         )
@@ -260,7 +261,7 @@ def mark_submitted(
     now = datetime.now(UTC)
     if status is None:
         conn.execute(
-            insert(Assignment.__table__).values(
+            insert(tables.assignments).values(
                 project_id=project_id,
                 item_id=item_id,
                 user_id=user_id,
@@ -271,7 +272,7 @@ def mark_submitted(
         )
     elif status != SUBMITTED:
         conn.execute(
-            update(Assignment.__table__)
+            update(tables.assignments)
             .where(ASSIGN.item_id == item_id, ASSIGN.user_id == user_id)
             .values(status=SUBMITTED)
         )

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from annota.services.actor import Actor
-from annota.store.models import AuditEvent
+from annota.store import tables
 
 
 def record(
@@ -25,7 +25,7 @@ def record(
     """Append one event; it commits or rolls back together with the change itself."""
     conn = where.connection() if isinstance(where, Session) else where
     conn.execute(
-        insert(AuditEvent.__table__).values(
+        insert(tables.audit_events).values(
             at=datetime.now(UTC),
             actor_id=actor.user_id,
             actor_name=actor.username,

@@ -22,8 +22,8 @@ from annota.errors import InvalidInput
 from annota.services.access import project_for
 from annota.services.actor import Actor
 from annota.services.roles import Need
+from annota.store import tables
 from annota.store.db import Database
-from annota.store.models import Annotation, Item
 
 FORMATS = ("jsonl",)
 CHUNK = 2000
@@ -52,8 +52,8 @@ def _annotation(row: Any) -> dict[str, Any]:
 
 def _lines(s: Session, project_id: int, include_drafts: bool) -> Iterator[bytes]:
     after = 0
-    ann = Annotation.__table__.c
-    item = Item.__table__.c
+    ann = tables.annotations.c
+    item = tables.items.c
     while True:
         items = s.execute(
             select(item.id, item.external_id, item.data, item.meta)
@@ -64,7 +64,7 @@ def _lines(s: Session, project_id: int, include_drafts: bool) -> Iterator[bytes]
         if not items:
             return
         first, last = items[0].id, items[-1].id
-        query = select(Annotation.__table__).where(
+        query = select(tables.annotations).where(
             ann.project_id == project_id, ann.item_id >= first, ann.item_id <= last
         )
         if not include_drafts:

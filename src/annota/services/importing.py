@@ -187,7 +187,7 @@ def import_folder(
         project = project_for(s, actor, project_id, Need.MANAGE)
         schema = schema_of(db, s.connection(), project_id, project.schema_version)
         overlap = int(project.settings.get("overlap", 1))
-    fields = {f.type: f.name for f in reversed(schema.fields)}
+    fields = {f.type.value: f.name for f in reversed(schema.fields)}
     for path in iter_media_files(folder):
         rel = path.relative_to(folder).as_posix()
         report.read += 1

@@ -31,6 +31,7 @@ from annota.services.records import (
     SchemaInfo,
 )
 from annota.services.roles import Need, Role
+from annota.store import tables
 from annota.store.db import Database
 from annota.store.models import (
     Annotation,
@@ -329,7 +330,7 @@ def schema_of(db: Database, conn: Connection, project_id: int, version: int) -> 
     key = ("schema", project_id, version)
     cached = db.cache.get(key)
     if cached is None:
-        table = SchemaVersion.__table__.c
+        table = tables.schema_versions.c
         document = conn.execute(
             select(table.document).where(table.project_id == project_id, table.version == version)
         ).scalar_one_or_none()
@@ -337,7 +338,8 @@ def schema_of(db: Database, conn: Connection, project_id: int, version: int) -> 
             raise NotFound(f"schema version {version} not found", location="schema_version")
         cached = load_schema(document)
         db.cache[key] = cached
-    return cached  # type: ignore[no-any-return]  # the memo dict is untyped by design
+    assert isinstance(cached, LabelSchema)
+    return cached
 
 
 def set_guidelines(db: Database, actor: Actor, project_id: int, markdown: str) -> GuidelinesInfo:

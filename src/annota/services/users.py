@@ -23,6 +23,7 @@ from annota.errors import AuthenticationRequired, Conflict, InvalidInput, NotFou
 from annota.services import audit
 from annota.services.actor import Actor
 from annota.services.records import TokenInfo, UserInfo
+from annota.store import tables
 from annota.store.db import Database
 from annota.store.models import ApiToken, BrowserSession, User
 
@@ -62,7 +63,8 @@ def _hasher(db: Database) -> PasswordHasher:
         #: verified against when the user does not exist, so both failures take as long
         db.cache[("argon2-dummy", *key[1:])] = hasher.hash("not-a-real-password")
         db.cache[key] = hasher
-    return hasher  # type: ignore[no-any-return]  # the memo dict is untyped by design
+    assert isinstance(hasher, PasswordHasher)
+    return hasher
 
 
 def _keyed_hash(db: Database, secret: str) -> str:
@@ -137,6 +139,7 @@ def authenticate(db: Database, username: str, password: str) -> UserInfo:
     hasher = _hasher(db)
     dummy = db.cache[("argon2-dummy", db.settings.argon2_time_cost, db.settings.argon2_memory_kib)]
     stored = user.password_hash if user and user.password_hash else dummy
+    ok: bool
     try:
         ok = hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
@@ -216,11 +219,11 @@ def revoke_token(db: Database, actor: Actor, token_id: int) -> None:
 
 def actor_for_token(db: Database, secret: str) -> Actor:
     """The user behind a bearer token, or AuthenticationRequired (one Core query)."""
-    users, tokens = User.__table__.c, ApiToken.__table__.c
+    users, tokens = tables.users.c, tables.api_tokens.c
     with db.engine.connect() as conn:
         row = conn.execute(
             select(users.id, users.username, users.is_admin)
-            .join_from(User.__table__, ApiToken.__table__, tokens.user_id == users.id)
+            .join_from(tables.users, tables.api_tokens, tokens.user_id == users.id)
             .where(
                 tokens.token_hash == _keyed_hash(db, secret),
                 tokens.revoked.is_(False),
