@@ -46,6 +46,7 @@ from annota.automation.votes import (
     vote_counts,
 )
 from annota.errors import InvalidInput
+from annota.quality.params import Params
 
 logger = logging.getLogger(__name__)
 
@@ -253,7 +254,7 @@ def _e_step(
     return np.exp(scores - norm), float(norm.mean())
 
 
-class LabelModel:
+class LabelModel(Params):
     """Turn a label matrix into probabilistic labels; never worse than majority vote.
 
     A thin estimator over :func:`fit_dawid_skene`. When labelled validation votes are given,
@@ -321,28 +322,6 @@ class LabelModel:
         self.tol = tol
         self.tie_break = tie_break
         self.random_state = random_state
-
-    def get_params(self, deep: bool = True) -> dict[str, object]:  # noqa: ARG002
-        """Hyperparameters, as scikit-learn's ``clone`` expects (``deep`` has no nesting)."""
-        return {
-            "cardinality": self.cardinality,
-            "class_balance": self.class_balance,
-            "smoothing": self.smoothing,
-            "abstain_evidence": self.abstain_evidence,
-            "max_iter": self.max_iter,
-            "tol": self.tol,
-            "tie_break": self.tie_break,
-            "random_state": self.random_state,
-        }
-
-    def set_params(self, **params: object) -> LabelModel:
-        """Set hyperparameters by name; unknown names raise ``InvalidInput``."""
-        valid = self.get_params()
-        for name, value in params.items():
-            if name not in valid:
-                raise InvalidInput(f"unknown parameter {name!r}", location=name)
-            setattr(self, name, value)
-        return self
 
     def fit(
         self,

@@ -20,11 +20,12 @@ from sklearn.linear_model import LogisticRegression
 
 from annota.automation.prediction import version_of
 from annota.errors import InvalidInput
+from annota.quality.params import Params
 
 FloatArray = npt.NDArray[np.float64]
 
 
-class TextClassifier:
+class TextClassifier(Params):
     """Multi-class text classifier: TF-IDF features, logistic regression.
 
     Parameters
@@ -80,26 +81,6 @@ class TextClassifier:
         self.max_features = max_features
         self.max_iter = max_iter
         self.random_state = random_state
-
-    def get_params(self, deep: bool = True) -> dict[str, object]:  # noqa: ARG002
-        """Hyperparameters, as scikit-learn's ``clone`` expects (``deep`` has no nesting)."""
-        return {
-            "C": self.C,
-            "ngram_range": self.ngram_range,
-            "min_df": self.min_df,
-            "max_features": self.max_features,
-            "max_iter": self.max_iter,
-            "random_state": self.random_state,
-        }
-
-    def set_params(self, **params: object) -> Self:
-        """Set hyperparameters by name; unknown names raise ``InvalidInput``."""
-        valid = self.get_params()
-        for name, value in params.items():
-            if name not in valid:
-                raise InvalidInput(f"unknown parameter {name!r}", location=name)
-            setattr(self, name, value)
-        return self
 
     def fit(self, texts: Sequence[str], labels: Sequence[Any]) -> Self:
         """Learn the vocabulary and the classifier.

@@ -10,9 +10,8 @@ state ends in ``_``.
 
 from __future__ import annotations
 
-import inspect
 from abc import ABC, abstractmethod
-from typing import Any, Self
+from typing import Self
 
 import numpy as np
 import numpy.typing as npt
@@ -20,13 +19,14 @@ import pandas as pd
 
 from annota.errors import InvalidInput
 from annota.quality.answers import AnswerTable, encode_answers
+from annota.quality.params import Params
 
 __all__ = ["CrowdClassifier", "FloatArray"]
 
 FloatArray = npt.NDArray[np.float64]
 
 
-class CrowdClassifier(ABC):
+class CrowdClassifier(Params, ABC):
     """Base class: the ``fit`` / ``predict`` / ``predict_proba`` contract on answer tables.
 
     Subclasses implement ``_fit(answers)`` and ``_posterior(answers)``; the latter returns an
@@ -35,29 +35,6 @@ class CrowdClassifier(ABC):
     """
 
     classes_: npt.NDArray[np.object_]
-
-    # -- scikit-learn style parameters -------------------------------------------------------
-    @classmethod
-    def _param_names(cls) -> list[str]:
-        signature = inspect.signature(cls.__init__)
-        return [name for name in signature.parameters if name != "self"]
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:  # noqa: ARG002 (sklearn's API)
-        """Hyperparameters as given to ``__init__`` (``deep`` is accepted for scikit-learn)."""
-        return {name: getattr(self, name) for name in self._param_names()}
-
-    def set_params(self, **params: Any) -> Self:
-        """Set hyperparameters by name; unknown names raise ``InvalidInput``."""
-        valid = set(self._param_names())
-        for name, value in params.items():
-            if name not in valid:
-                raise InvalidInput(f"unknown parameter {name!r}", location=type(self).__name__)
-            setattr(self, name, value)
-        return self
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({args})"
 
     # -- the contract --------------------------------------------------------------------------
     def fit(self, df: pd.DataFrame) -> Self:
