@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 import threading
 
 import pytest
@@ -185,3 +186,6 @@ def test_next_is_204_when_done_and_export_has_the_annotations(client, setup, peo
     assert lines[0]["data"] == {"text": "Alice works at Acme."}
     assert lines[0]["annotations"][0]["regions"] == REGIONS[:1]
     assert lines[0]["annotations"][0]["author"]["name"] == "ann"
+    stamp = datetime.fromisoformat(lines[0]["annotations"][0]["created_at"])
+    assert stamp.utcoffset() == timedelta(0)
+    assert abs(datetime.now(UTC) - stamp) < timedelta(minutes=5)
