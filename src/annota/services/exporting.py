@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Text, cast, select
+from sqlalchemy import ColumnElement, Connection, Text, cast, select
 
 from annota.errors import InvalidInput
 from annota.services.access import project_for
@@ -50,7 +50,8 @@ def _annotation(row: Any) -> bytes:
             "updated_at": _rfc3339(row.updated_at),
         }
     )
-    return head[:-1] + b',"regions":' + row.regions.encode() + b"}"
+    regions: str = row.regions
+    return head[:-1] + b',"regions":' + regions.encode() + b"}"
 
 
 def _lines(conn: Connection, project_id: int, include_drafts: bool) -> Iterator[bytes]:
@@ -61,7 +62,9 @@ def _lines(conn: Connection, project_id: int, include_drafts: bool) -> Iterator[
     ann = tables.annotations.c
     item = tables.items.c
     as_text = {"regions", "created_at", "updated_at"}
-    ann_columns = [c for c in tables.annotations.c if c.name not in as_text]
+    ann_columns: list[ColumnElement[Any]] = [
+        c for c in tables.annotations.c if c.name not in as_text
+    ]
     ann_columns += [cast(ann[name], Text).label(name) for name in sorted(as_text)]
     while True:
         items = conn.execute(
