@@ -150,7 +150,7 @@ def test_concurrent_retries_create_one_annotation(client, setup):
         t.start()
     for t in threads:
         t.join()
-    assert sorted(r.status_code for r in results) == [200] * 5 + [201]
+    assert sorted(r.status_code for r in results) == [200] * 5 + [201], [r.text for r in results]
     assert len({r.json()["id"] for r in results}) == 1
     assert len(client.get(url, headers=h).json()) == 1
 
