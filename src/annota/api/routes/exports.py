@@ -24,9 +24,11 @@ def export_project(
     include_drafts: bool = False,
 ) -> StreamingResponse:
     """The project as JSONL, one item per line with its annotations, streamed."""
-    lines = exporting.export_lines(db, actor, project_id, fmt=format, include_drafts=include_drafts)
+    blocks = exporting.export_chunks(
+        db, actor, project_id, fmt=format, include_drafts=include_drafts
+    )
     return StreamingResponse(
-        lines,
+        blocks,
         media_type="application/x-ndjson",
         headers={"Content-Disposition": f'attachment; filename="project-{project_id}.jsonl"'},
     )
