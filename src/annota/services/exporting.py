@@ -81,8 +81,10 @@ def _lines(conn: Connection, project_id: int, include_drafts: bool) -> Iterator[
         if not items:
             return
         first, last = items[0].id, items[-1].id
+        # ``project_id + 0`` keeps planners on the item-id index: the range is narrow, the
+        # project-wide index would read (and sort) every annotation of the project per chunk.
         query = select(*ann_columns).where(
-            ann.project_id == project_id, ann.item_id >= first, ann.item_id <= last
+            ann.project_id + 0 == project_id, ann.item_id >= first, ann.item_id <= last
         )
         if not include_drafts:
             query = query.where(ann.status == "submitted")

@@ -25,6 +25,7 @@ class Item(Base):
         Index("ix_items_next_seq", "project_id", "open", "id"),
         Index("ix_items_next_rand", "project_id", "open", "rand"),
         Index("ix_items_next_prio", "project_id", "open", "priority", "id"),
+        Index("ix_items_project_order", "project_id", "id"),  # keyset paging and export
         {"sqlite_autoincrement": True},
     )
 

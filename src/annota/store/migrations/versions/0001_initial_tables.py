@@ -204,6 +204,7 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_items_next_rand", ["project_id", "open", "rand"], unique=False)
         batch_op.create_index("ix_items_next_seq", ["project_id", "open", "id"], unique=False)
+        batch_op.create_index("ix_items_project_order", ["project_id", "id"], unique=False)
 
     op.create_table(
         "media",
@@ -439,6 +440,7 @@ def downgrade() -> None:
 
     op.drop_table("media")
     with op.batch_alter_table("items", schema=None) as batch_op:
+        batch_op.drop_index("ix_items_project_order")
         batch_op.drop_index("ix_items_next_seq")
         batch_op.drop_index("ix_items_next_rand")
         batch_op.drop_index("ix_items_next_prio")
