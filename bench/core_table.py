@@ -93,6 +93,13 @@ def rows(ann: dict | None, ls: dict | None, n: int) -> list[Row]:
         get(lss, "annotations_concurrent", "p99_ms"),
         False,
     )
+    for label, key in (("1 client", "annotations_sequential"), ("16", "annotations_concurrent")):
+        add(
+            f"server CPU per next+submit, {label}, ms",
+            get(s, key, "server_cpu_ms_per_cycle"),
+            None,
+            False,
+        )
     add(
         "next+submit cycles/s, 16 free-running annotators (fill)",
         get(ann, "fill", "cycles_per_s"),

@@ -41,7 +41,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from server_memory import RssSampler, db_size, rss_kib
+from server_memory import RssSampler, db_size, rss_kib, with_cpu
 from synthetic_texts import write_jsonl_files
 
 SCHEMA = {
@@ -381,6 +381,7 @@ def summary(res: dict) -> dict:
             "submit_p99_ms": medians(runs, "submit", "p99_ms"),
             "submit_per_s": medians(runs, "submit_per_s"),
             "cycles_per_s": medians(runs, "cycles_per_s"),
+            "server_cpu_ms_per_cycle": medians(runs, "server_cpu_ms_per_cycle"),
         }
     for name in ("export", "export_filled"):
         if res.get(name):
@@ -453,10 +454,17 @@ def main() -> None:
 
         annotators = [client(a.url, t, a.timeout) for t in tokens]
         res["annotations_sequential"] = [
-            sequential_run(a, annotators[0], project_id, f"seq-{k}") for k in range(a.repeats)
+            with_cpu(
+                a.server_pid, lambda k=k: sequential_run(a, annotators[0], project_id, f"seq-{k}")
+            )
+            for k in range(a.repeats)
         ]
         res["annotations_concurrent"] = [
-            wave_run(a, annotators, project_id, f"c{a.concurrency}-{k}") for k in range(a.repeats)
+            with_cpu(
+                a.server_pid,
+                lambda k=k: wave_run(a, annotators, project_id, f"c{a.concurrency}-{k}"),
+            )
+            for k in range(a.repeats)
         ]
         res["rss_after_annotations"] = rss_kib(a.server_pid)
         res["db_after_annotations"] = db_size(db_path)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
+from typing import Any
 
 
 def _children_map() -> dict[int, list[int]]:
@@ -88,4 +90,32 @@ def db_size(path: str) -> dict[str, float] | None:
         if os.path.exists(p):
             out["file" + (suffix or "")] = os.path.getsize(p)
     out["total_mib"] = round(sum(out.values()) / (1024 * 1024), 2)
+    return out
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds used so far by ``pid`` and its descendants."""
+    if not pid:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, ValueError, IndexError):
+            pass
+    return total / ticks
+
+
+def with_cpu(pid: int, run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run a phase and add the server's CPU time over it, in all and per submitted annotation."""
+    before = cpu_seconds(pid)
+    out = run()
+    after = cpu_seconds(pid)
+    if before is not None and after is not None:
+        out["server_cpu_s"] = round(after - before, 2)
+        ok = out.get("ok") or 0
+        out["server_cpu_ms_per_cycle"] = round(1000 * (after - before) / ok, 2) if ok else None
     return out
