@@ -127,6 +127,10 @@ def _save(
         )
     ).first()
     if own is not None and own.status == "submitted":
+        # On PostgreSQL (READ COMMITTED) a retry carrying the same key may commit between
+        # the key check above and this query: look again before calling it a conflict.
+        if idempotency_key and (seen_late := _key_row(conn, actor, idempotency_key)):
+            return annotation_info(seen_late), False
         raise Conflict(
             f"you already submitted annotation {own.id} for this item; "
             "update it with its version instead",
