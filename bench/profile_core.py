@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import collections
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -162,6 +163,7 @@ def main() -> None:
                 run()
                 dt = time.perf_counter() - t0
             print(f"== {name}: {dt:.2f} s\n{top(dest, a.top)}", flush=True)
+    shutil.rmtree(work, ignore_errors=True)
     print("collapsed stacks in", out_dir)
 
 
