@@ -7,8 +7,9 @@ lie inside the image when its size is known (see :mod:`annota.schema.media`).
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -94,10 +95,11 @@ class PolygonControl(ControlBase):
     labels: RequiredLabels
 
     field_types = _IMAGE
+    value_model: ClassVar[builtins.type[PolygonValue | PolylineValue]] = PolygonValue
 
     def check_value(self, raw: Mapping[str, Any], ctx: RegionContext) -> BaseModel | None:
         """Every vertex inside the image."""
-        value = ctx.parse(PolygonValue, raw)
+        value = ctx.parse(self.value_model, raw)
         if value is not None:
             self.check_label(value.label, ctx)
             fail_outside(ctx, [(x, y) for x, y in value.points], "points[{index}]", "point")
@@ -111,22 +113,12 @@ class PolylineValue(Value):
     label: str | None = None
 
 
-class PolylineControl(ControlBase):
-    """Open lines on an image (lanes, edges, wires)."""
+class PolylineControl(PolygonControl):
+    """Open lines on an image (lanes, edges, wires); checked like polygon outlines."""
 
-    type: Literal["polyline"]
-    field: Name
-    labels: RequiredLabels
+    type: Literal["polyline"]  # type: ignore[assignment]  # narrows the literal on purpose
 
-    field_types = _IMAGE
-
-    def check_value(self, raw: Mapping[str, Any], ctx: RegionContext) -> BaseModel | None:
-        """Every vertex inside the image."""
-        value = ctx.parse(PolylineValue, raw)
-        if value is not None:
-            self.check_label(value.label, ctx)
-            fail_outside(ctx, [(x, y) for x, y in value.points], "points[{index}]", "point")
-        return value
+    value_model = PolylineValue
 
 
 class KeypointsValue(Value):
