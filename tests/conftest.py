@@ -52,12 +52,14 @@ def _drop_pg_database(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(worker_id: str) -> Iterator[str | None]:
+def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
     """The PostgreSQL URL tests run against, or None for SQLite."""
     if not PG_URL:
         yield None
         return
-    url = _pg_database(worker_id)
+    # ``worker_id`` comes from pytest-xdist, which may be disabled (``-p no:xdist``).
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    url = _pg_database(worker)
     upgrade(Database(Settings(database_url=url, data_dir=Path("/nonexistent-unused"))))
     yield url
     _drop_pg_database(url)

@@ -49,27 +49,41 @@ def iter_parquet(path: Path, *, name: str) -> Iterator[SourceRecord]:
         raise InvalidInput(f"not a readable Parquet file: {exc}", location=name) from None
     with parquet:
         fields = _item_fields(parquet.schema_arrow)
-        targets = [_json_type(field.type, f"column {field.name!r}", name) for field in fields]
-        plan = ColumnPlan(
-            [field.name for field in fields],
-            name,
-            struct_columns=[field.name for field in fields if pa.types.is_struct(field.type)],
-        )
-        row = 0
         batches = parquet.iter_batches(
             batch_size=_BATCH_ROWS, columns=[field.name for field in fields]
         )
-        while True:
-            try:
-                batch = next(batches, None)
-            except (pa.ArrowException, OSError) as exc:
-                raise InvalidInput(
-                    f"corrupt Parquet data: {exc}", location=f"{name}:row {row + 1}"
-                ) from None
-            if batch is None:
-                return
-            yield from _batch_records(batch, targets, plan, name, row)
-            row += batch.num_rows
+        yield from arrow_records(pa.schema(fields), batches, name=name)
+
+
+def arrow_records(schema: Any, batches: Iterator[Any], *, name: str) -> Iterator[SourceRecord]:
+    """Yield one record per row of Arrow record batches that follow ``schema``.
+
+    Shared by Parquet and Hugging Face ``datasets`` folders (Arrow IPC streams): the same
+    column conventions, JSON casts and ``name:row N`` locations (1-based, across batches).
+
+    Raises
+    ------
+    InvalidInput
+        A column has a type with no JSON form, a column name breaks the conventions, a float
+        is NaN or infinite, or reading a batch fails (corrupt data).
+    """
+    fields = list(schema)
+    targets = [_json_type(field.type, f"column {field.name!r}", name) for field in fields]
+    plan = ColumnPlan(
+        [field.name for field in fields],
+        name,
+        struct_columns=[field.name for field in fields if pa.types.is_struct(field.type)],
+    )
+    row = 0
+    while True:
+        try:
+            batch = next(batches, None)
+        except (pa.ArrowException, OSError) as exc:
+            raise InvalidInput(f"corrupt data: {exc}", location=f"{name}:row {row + 1}") from None
+        if batch is None:
+            return
+        yield from _batch_records(batch, targets, plan, name, row)
+        row += batch.num_rows
 
 
 def _item_fields(schema: Any) -> list[Any]:

@@ -33,7 +33,7 @@ from annota.formats.coco_geometry import points_box
 from annota.schema import KeypointsControl, LabelSchema, MediaInfo
 from annota.schema.media import box_corners
 
-__all__ = ["YoloTask", "read_yolo", "write_yolo"]
+__all__ = ["YoloTask", "read_yolo", "write_yolo", "yolo_names"]
 
 YoloTask = Literal["detect", "obb", "segment", "pose"]
 _SHAPES: dict[str, str] = {
@@ -190,6 +190,11 @@ def read_yolo(
             media=MediaInfo(width=width, height=height),
             location=where,
         )
+
+
+def yolo_names(folder: Path) -> tuple[list[str], list[str]]:
+    """The class names and keypoint names a YOLO dataset folder declares (for a schema)."""
+    return _read_names(folder)
 
 
 def _read_names(folder: Path) -> tuple[list[str], list[str]]:

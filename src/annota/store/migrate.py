@@ -25,8 +25,8 @@ def alembic_config() -> Config:
     return cfg
 
 
-def upgrade(db: Database, revision: str = "head") -> None:
-    """Bring the database to ``revision`` (default: the newest)."""
+def upgrade(db: Database, revision: str = "heads") -> None:
+    """Bring the database to ``revision`` (default: every newest revision)."""
     cfg = alembic_config()
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -35,6 +35,6 @@ def upgrade(db: Database, revision: str = "head") -> None:
 
 def is_current(db: Database) -> bool:
     """True when the database is at the newest revision."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
     with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision() == head
+        return set(MigrationContext.configure(conn).get_current_heads()) == heads

@@ -1,0 +1,11 @@
+"""Every kind of background job and the function that runs it: the one place to add one.
+
+A plain dict, not a registration decorator, so what can run in the background is visible in
+one file and nothing registers itself by being imported.
+"""
+
+from __future__ import annotations
+
+from annota.services.job_context import Handler
+
+HANDLERS: dict[str, Handler] = {}
