@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
-import pytest
 
+from clirun import annota
 from live import free_port, wait_until_up
 
 SCHEMA = """fields:
@@ -19,28 +18,6 @@ controls:
   - {name: sentiment, type: choices, field: text, options: [positive, negative, neutral]}
   - {name: entities, type: spans, field: text, labels: [PER, ORG, LOC]}
 """
-
-
-@pytest.fixture
-def cli_env(settings, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANNOTA_")}
-    env["ANNOTA_DATA_DIR"] = str(settings.data_dir)
-    env["ANNOTA_ARGON2_TIME_COST"] = "1"
-    env["ANNOTA_ARGON2_MEMORY_KIB"] = "1024"
-    if settings.database_url:
-        env["ANNOTA_DATABASE_URL"] = settings.database_url
-    return env
-
-
-def annota(env, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "annota", *args],
-        env=env,
-        input=input,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_new_user_walkthrough(cli_env, db, tmp_path: Path):

@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 
 from annota.errors import AuthenticationRequired, InvalidInput, PermissionDenied
 from annota.services.actor import Actor
-from annota.services.runtime import Database
+from annota.services.runtime import Database, JobQueue
 from annota.services.users import actor_for_session, actor_for_token
 
 SESSION_COOKIE = "annota_session"
@@ -28,6 +28,14 @@ def get_db(request: Request) -> Database:
 
 
 DB = Annotated[Database, Depends(get_db)]
+
+
+def get_queue(request: Request) -> JobQueue:
+    queue: JobQueue = request.app.state.queue
+    return queue
+
+
+Queue = Annotated[JobQueue, Depends(get_queue)]
 
 
 def current_actor(request: Request, db: DB) -> Actor:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from annota.jobs import RedisQueue
-from annota.services import jobs
+from annota.services import housekeeping, jobs
 from annota.store.db import Database
 
 #: how often a worker looks for jobs a dead worker left behind (seconds)
@@ -20,9 +20,9 @@ def work(
 
     def sweep() -> None:
         while not stop.wait(RECOVER_EVERY):
-            jobs.recover(db, queue, stale_seconds=stale_seconds)
+            housekeeping.tick(db, queue, stale_seconds=stale_seconds)
 
-    jobs.recover(db, queue, stale_seconds=stale_seconds)
+    housekeeping.tick(db, queue, stale_seconds=stale_seconds)
     helpers = [threading.Thread(target=sweep, name="annota-recover", daemon=True)]
     helpers += [
         threading.Thread(

@@ -7,10 +7,11 @@ this module is their one way to open the database and bring its schema up to dat
 from __future__ import annotations
 
 from annota.config import Settings
+from annota.jobs import JobQueue, make_queue
 from annota.store.db import Database
 from annota.store.migrate import is_current, upgrade
 
-__all__ = ["Database", "is_current", "open_database", "upgrade"]
+__all__ = ["Database", "JobQueue", "is_current", "make_queue", "open_database", "upgrade"]
 
 
 def open_database(settings: Settings, *, migrate: bool = True) -> Database:

@@ -9,7 +9,10 @@ from annota.store.models import (
     ApiToken,
     Assignment,
     AuditEvent,
+    DatasetVersion,
     Item,
+    Job,
+    Media,
     Membership,
     Prediction,
     Project,
@@ -21,7 +24,10 @@ annotations = cast(Table, Annotation.__table__)
 api_tokens = cast(Table, ApiToken.__table__)
 assignments = cast(Table, Assignment.__table__)
 audit_events = cast(Table, AuditEvent.__table__)
+dataset_versions = cast(Table, DatasetVersion.__table__)
 items = cast(Table, Item.__table__)
+jobs = cast(Table, Job.__table__)
+media = cast(Table, Media.__table__)
 memberships = cast(Table, Membership.__table__)
 predictions = cast(Table, Prediction.__table__)
 projects = cast(Table, Project.__table__)

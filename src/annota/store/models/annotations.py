@@ -45,6 +45,9 @@ class Annotation(Base):
         ForeignKey("annotations.id", ondelete="SET NULL")
     )
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    #: where a non-human or derived answer came from: ``{"model": …, "rules": […],
+    #: "from_annotations": […], "method": …}``; empty for a person's own answer
+    lineage: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -36,6 +36,11 @@ class Item(Base):
     meta: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     #: per data field, what the platform knows of its media: media id, width, height, duration
     media: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    #: the item's data as annotators see it when the schema marks fields sensitive (masked
+    #: or hidden); None when nothing is sensitive. ``data`` keeps the originals.
+    masked: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    #: set when retention purged the raw data; labels and lineage stay
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     priority: Mapped[float] = mapped_column(Float, default=0.0)
     rand: Mapped[float] = mapped_column(Float, default=0.0)
     taken: Mapped[int] = mapped_column(Integer, default=0)
