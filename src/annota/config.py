@@ -46,6 +46,31 @@ class Settings(BaseSettings):
     login_max_failures: int = 10
     login_window_seconds: int = 300
     import_batch_size: int = 5000
+    job_queue: str = Field(
+        default="inprocess",
+        description="'inprocess' (threads in the server) or a redis:// URL for 'annota worker'.",
+    )
+    job_workers: int = Field(default=2, description="Threads running jobs per process.")
+    job_stale_seconds: int = Field(
+        default=300, description="A running job silent this long is retried (or failed)."
+    )
+    allow_private_model_urls: bool = Field(
+        default=False,
+        description="Let model-backend URLs point at loopback and private networks.",
+    )
+    allow_private_import_urls: bool = Field(
+        default=False,
+        description="Let imported URL lists point at loopback and private networks.",
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None, description="S3-compatible endpoint for s3:// imports (MinIO, Ceph …)."
+    )
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    s3_anonymous: bool = Field(default=False, description="Read public buckets unsigned.")
+    model_backend_timeout_seconds: float = 30.0
+    model_backend_max_response_bytes: int = 16 * 1024 * 1024
     _secret: bytes | None = PrivateAttr(default=None)
     #: Argon2id cost; the defaults follow RFC 9106's second recommended option
     argon2_time_cost: int = 3

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from annota import __version__
-from annota.cli import admin, demo, projects, serve, transfer
+from annota.cli import admin, audit, demo, projects, serve, transfer, versions, worker
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,7 +25,7 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
     ctx.obj = {"data_dir": data_dir}
 
 
-for module in (admin, projects, transfer, serve, demo):
+for module in (admin, projects, transfer, versions, serve, demo, worker, audit):
     module.register(cli)
 
 

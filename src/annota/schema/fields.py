@@ -9,8 +9,9 @@ first tries.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from annota.schema.labels import Name
 
@@ -43,7 +44,15 @@ class DataField(BaseModel):
     description
         Shown to annotators beside the field.
     sensitive
-        Marks personal or confidential data so exports and logs can leave it out.
+        Marks personal or confidential data. Annotators do not see it (``privacy`` says how);
+        managers and exports keep the original.
+    privacy
+        ``"hidden"``: annotators never receive the field. ``"masked"``: annotators receive
+        the text with emails, phone, card and account numbers and the ``mask_names`` replaced
+        by same-length placeholders (found by a PII pass at import), so span offsets they
+        make hold on the original. Unset on a ``sensitive`` field means ``"hidden"``.
+    mask_names
+        Names (people, places, organisations) the PII pass masks, matched case-insensitively.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -53,3 +62,10 @@ class DataField(BaseModel):
     required: bool = True
     description: str | None = None
     sensitive: bool = False
+    privacy: Literal["hidden", "masked"] | None = None
+    mask_names: list[str] = Field(default_factory=list, max_length=100_000)
+
+    @property
+    def annotator_view(self) -> Literal["hidden", "masked"] | None:
+        """How annotators get this field: hidden, masked, or as it is (None)."""
+        return self.privacy or ("hidden" if self.sensitive else None)

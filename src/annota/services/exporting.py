@@ -46,6 +46,7 @@ def _annotation(row: Any) -> bytes:
             "version": row.version,
             "lead_time": row.lead_time,
             "corrects": row.corrects_id,
+            "lineage": row.lineage or {},
             "created_at": _rfc3339(row.created_at),
             "updated_at": _rfc3339(row.updated_at),
         }

@@ -1,10 +1,11 @@
 """Importing items: from record files (JSONL, CSV, Parquet, ...) and from folders of media.
 
-Streamed and batched, so memory stays flat at any file size. Each batch is validated in full
-before anything of it is written, then inserted in one transaction; a bad record stops the
-import with its file, line and field, and leaves the batches before it complete (a
-consistent prefix). Re-running the same source adds nothing: items are keyed by external id
-(given, or derived from a hash of the content), and existing keys are skipped.
+Streamed and batched, so memory stays flat at any file size. A file is read twice: first
+every record is validated (a bad one stops the import with its file, line and field before
+anything is written), then batches are inserted, each in one transaction. Only a crash
+between batches can leave a prefix, and re-running the same source completes it and adds
+nothing else: items are keyed by external id (given, or derived from a hash of the content),
+and existing keys are skipped.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from annota.errors import AnnotaError, InvalidInput
 from annota.formats import SourceRecord, iter_media_files, iter_records, probe_image, sniff_media
@@ -26,10 +28,12 @@ from annota.schema import LabelSchema, validate_item_data
 from annota.services import audit
 from annota.services.access import project_for
 from annota.services.actor import Actor
+from annota.services.privacy import has_private_fields, masked_view
 from annota.services.projects import schema_of
 from annota.services.records import ImportReport
 from annota.services.roles import Need
 from annota.storage import media_store
+from annota.store import tables
 from annota.store.bulk import insert_items
 from annota.store.db import Database
 from annota.store.models import Item, Media
@@ -85,6 +89,8 @@ def import_records(
         report.read += len(batch)
         with db.write() as s:
             created = insert_items(s, list(rows.values()), project_id=project_id, open_=overlap > 0)
+            if has_private_fields(schema):
+                _store_masked(s, project_id, list(rows), schema)
         report.created += created
         report.existing += len(rows) - created
         if progress:
@@ -104,6 +110,42 @@ def import_records(
     return report
 
 
+def _store_masked(s: Session, project_id: int, keys: list[str], schema: LabelSchema) -> None:
+    """Compute the annotators' view of the batch's new items from their stored data."""
+    conn = s.connection()
+    items = tables.items
+    fresh = conn.execute(
+        select(items.c.id, items.c.data).where(
+            items.c.project_id == project_id,
+            items.c.external_id.in_(keys),
+            items.c.masked.is_(None),
+            items.c.purged_at.is_(None),
+        )
+    ).all()
+    for row in fresh:
+        conn.execute(
+            update(items).where(items.c.id == row.id).values(masked=masked_view(row.data, schema))
+        )
+
+
+def check_records(
+    db: Database, actor: Actor, project_id: int, records: Iterable[SourceRecord]
+) -> int:
+    """Validate every record without storing any; returns how many there are.
+
+    File imports run this pass first, so a bad record anywhere stops the import before its
+    first batch is written (nothing half-imported).
+    """
+    with db.read() as s:
+        project = project_for(s, actor, project_id, Need.MANAGE)
+        schema = schema_of(db, s.connection(), project_id, project.schema_version)
+    count = 0
+    for record in records:
+        _check(record, schema)
+        count += 1
+    return count
+
+
 def import_file(
     db: Database,
     actor: Actor,
@@ -114,8 +156,9 @@ def import_file(
     format: str | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import a JSONL / JSON / CSV / TSV / Parquet file of records."""
+    """Import a JSONL / JSON / CSV / TSV / Parquet file of records, all or nothing."""
     display = name or path.name
+    check_records(db, actor, project_id, iter_records(path, format=format, name=display))
     return import_records(
         db,
         actor,

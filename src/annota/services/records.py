@@ -154,6 +154,7 @@ class ImportReport:
     existing: int = 0
     duplicates_in_source: int = 0
     read: int = 0
+    annotations: int = 0
     item_ids: list[int] = field(default_factory=list)
 
 
