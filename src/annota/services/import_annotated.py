@@ -13,7 +13,7 @@ the project's overlap is 0.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
@@ -92,7 +92,7 @@ def import_annotated(
     db: Database,
     actor: Actor,
     project_id: int,
-    entries: Iterable[ImportedItem],
+    entries: Callable[[], Iterable[ImportedItem]],
     *,
     source: str,
     fmt: str,
@@ -105,22 +105,23 @@ def import_annotated(
         schema = schema_of(db, s.connection(), project_id, project.schema_version)
         versions = (project.schema_version, project.guidelines_version)
         overlap = int(project.settings.get("overlap", 1))
-    checked: list[ImportedItem] = []
+    # Pass 1 checks everything and keeps nothing but the ids; pass 2 re-reads the source
+    # and stores it, so memory holds the source once (streamed where the format allows).
     seen: set[str] = set()
     report = ImportReport(source=source)
-    for entry in entries:
+    for entry in entries():
         report.read += 1
         if entry.item.external_id in seen:
             report.duplicates_in_source += 1
             continue
         seen.add(entry.item.external_id)
-        checked.append(_checked(entry, schema, source))
+        _checked(entry, schema, source)
         if progress and report.read % 1000 == 0:
             progress(report.read)
-    if not checked:
+    if not seen:
         raise InvalidInput("no items found", location=source)
     image_field = next((f.name for f in schema.fields if f.type.value == "image"), None)
-    it = iter(checked)
+    it = _unique(entries(), schema, source)
     while batch := list(islice(it, BATCH)):
         _store(
             db,
@@ -155,6 +156,17 @@ def import_annotated(
             },
         )
     return report
+
+
+def _unique(
+    entries: Iterable[ImportedItem], schema: LabelSchema, source: str
+) -> Iterator[ImportedItem]:
+    """The entries again, first of each external id, normalised by the schema."""
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.item.external_id not in seen:
+            seen.add(entry.item.external_id)
+            yield _checked(entry, schema, source)
 
 
 def _store(

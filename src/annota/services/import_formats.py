@@ -35,9 +35,9 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".ti
 
 @dataclass
 class Source:
-    """A read source: its entries (and the schema it implies, for ``--create``)."""
+    """A read source: its entries, readable again (and the schema it implies, for ``--create``)."""
 
-    entries: Iterable[ImportedItem]
+    entries: Callable[[], Iterable[ImportedItem]]
     schema: LabelSchema | None
     media_dir: Path | None = None
 
@@ -131,11 +131,10 @@ def read_source(path: Path, fmt: str, *, config: Path | None = None) -> Source:
     if fmt == "coco":
         dataset = formats.read_coco(path, name=name)
         media_dir = path.parent / "images" if (path.parent / "images").is_dir() else path.parent
-        return Source(_plain(dataset.items), formats.coco_schema(dataset), media_dir)
+        return Source(lambda: _plain(dataset.items), formats.coco_schema(dataset), media_dir)
     if fmt == "cvat":
-        cvat = formats.read_cvat(path, name=name)
-        items = list(cvat.items())
-        return Source(_plain(items), formats.cvat_schema(cvat), path.parent)
+        cvat = formats.read_cvat(path, name=name)  # streamed again on every pass
+        return Source(lambda: _plain(cvat.items()), formats.cvat_schema(cvat), path.parent)
     if fmt == "conll":
         with open(path, "rb") as fh:
             items = list(formats.read_conll(fh, name=name, field="text", control="ner"))
@@ -152,25 +151,25 @@ def read_source(path: Path, fmt: str, *, config: Path | None = None) -> Source:
                 ],
             }
         )
-        return Source(_plain(items), schema)
+        return Source(lambda: _plain(items), schema)
     if fmt == "voc":
         folder = path / "Annotations" if (path / "Annotations").is_dir() else path
         items = [
             formats.read_voc(p.read_bytes(), name=p.name, control="objects")
             for p in sorted(folder.glob("*.xml"))
         ]
-        return Source(_plain(items), _box_schema(items), _image_sizes(path)[1])
+        return Source(lambda: _plain(items), _box_schema(items), _image_sizes(path)[1])
     if fmt == "yolo":
         sizes, images = _image_sizes(path)
         task = _yolo_task(path)
         found = formats.read_yolo(path, task=task, sizes=sizes)  # type: ignore[arg-type]
         items = [_with_file_name(item, images) for item in found]
-        return Source(_plain(items), _yolo_schema(path, task), images)
+        return Source(lambda: _plain(items), _yolo_schema(path, task), images)
     if fmt == "labelstudio":
         if config is None:
             raise InvalidInput("a Label Studio import needs --config (its XML)", location="config")
         schema = from_label_studio_xml(config.read_text(encoding="utf-8"))
-        return Source(_label_studio(path, schema), schema)
+        return Source(lambda: _label_studio(path, schema), schema)
     raise InvalidInput(f"'{fmt}' is not an annotation format", location="format")
 
 
