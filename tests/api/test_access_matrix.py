@@ -33,6 +33,8 @@ CASES: list[tuple[str, str, Any, str, int, dict[str, int]]] = [
     ("DELETE", f"/api/v1/projects/{P}", None, "manager", 204, {"annotator": 403, "reviewer": 403}),
     ("GET", f"/api/v1/projects/{P}/stats", None, "reviewer", 200, {"annotator": 403}),
     ("GET", f"/api/v1/projects/{P}/schema", None, "annotator", 200, {}),
+    ("POST", f"/api/v1/projects/{P}/lease", {"size": 2}, "annotator", 200, {}),
+    ("GET", f"/api/v1/projects/{P}/progress", None, "annotator", 200, {}),
     ("GET", f"/api/v1/projects/{P}/schema/versions", None, "annotator", 200, {}),
     (
         "PUT",

@@ -91,10 +91,15 @@ async def _reject(send: Send, limit: int) -> None:
 
 
 class SecurityHeaders:
-    """nosniff, no framing and a strict referrer policy on every response; a CSP on the API."""
+    """nosniff, no framing and a strict referrer policy on every response; a CSP on the API.
 
-    def __init__(self, app: ASGIApp) -> None:
+    ``page_csp``, when given, is the policy of every other response (the web pages and their
+    static files); a response that sets its own CSP keeps it.
+    """
+
+    def __init__(self, app: ASGIApp, *, page_csp: str | None = None) -> None:
         self.app = app
+        self.page_csp = (b"content-security-policy", page_csp.encode()) if page_csp else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -107,8 +112,11 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
                 headers += [h for h in SECURITY_HEADERS if h[0] not in present]
-                if is_api and API_CSP[0] not in present:
-                    headers.append(API_CSP)
+                if API_CSP[0] not in present:
+                    if is_api:
+                        headers.append(API_CSP)
+                    elif self.page_csp is not None:
+                        headers.append(self.page_csp)
                 message["headers"] = headers
             await send(message)
 

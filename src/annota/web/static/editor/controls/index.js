@@ -1,0 +1,5 @@
+// Every built-in control type; image, audio and video tools add their modules here.
+import "./choices.js";
+import "./taxonomy.js";
+import "./answers.js";
+import "./spans.js";
