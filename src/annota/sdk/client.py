@@ -24,6 +24,7 @@ from annota.wire.projects import MemberOut, ProjectOut, SchemaOut, StatsOut
 
 M = TypeVar("M", bound=BaseModel)
 IMPORT_BATCH = 5000
+VOTE_BATCH = 50_000
 
 
 class Client:
@@ -251,6 +252,23 @@ class Client:
                 "score": score,
             },
         )
+
+    # -- weak supervision ----------------------------------------------------------------
+    def upload_lf_votes(
+        self, project_id: int, lf: str, votes: Iterable[tuple[int, str | None]]
+    ) -> int:
+        """Upload a Python labeling function's votes: ``(item_id, label)``, ``None`` abstains.
+
+        The function runs here, next to your data; only its votes reach the server. Sent in
+        batches; returns how many non-abstain votes were stored.
+        """
+        stored = 0
+        it = iter(votes)
+        while batch := list(islice(it, VOTE_BATCH)):
+            body = {"lf": lf, "votes": [{"item_id": i, "label": label} for i, label in batch]}
+            response = self._request("POST", f"/projects/{project_id}/lf-votes", json=body)
+            stored += int(response.json()["stored"])
+        return stored
 
     # -- export --------------------------------------------------------------------------
     def export(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, BackgroundTasks, Header, Response
 
-from annota.api.deps import DB, CurrentActor, PageArgs, version_from_if_match
+from annota.api.deps import DB, CurrentActor, PageArgs, Queue, version_from_if_match
 from annota.errors import InvalidInput
-from annota.services import annotating
+from annota.services import annotating, automation_jobs
 from annota.wire.common import Page
 from annota.wire.items import AnnotationIn, AnnotationOut, AnnotationUpdate
 
@@ -25,11 +25,14 @@ def create_annotation(
     response: Response,
     db: DB,
     actor: CurrentActor,
+    queue: Queue,
+    background: BackgroundTasks,
     idempotency_key: str | None = Header(default=None),
 ) -> AnnotationOut:
     """Submit your annotation (or save a draft with `"status": "draft"`).
 
     A retry carrying the same idempotency key returns the first result (status 200).
+    A new submission may start an active-learning retrain, after the response is sent.
     """
     info, created = annotating.create_annotation(
         db,
@@ -42,6 +45,8 @@ def create_annotation(
     )
     if not created:
         response.status_code = 200
+    elif info.status == "submitted":
+        background.add_task(automation_jobs.after_submit, db, queue, actor, info.project_id)
     response.headers["ETag"] = f'"{info.version}"'
     return AnnotationOut.model_validate(info)
 

@@ -1,0 +1,77 @@
+"""Fixtures for the automation workflow: loopback backends, a project, job polling."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from annota.config import Settings
+from live import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER = ROOT / "examples" / "model_backend" / "server.py"
+DATA = ROOT.parent / "shared" / "data"
+TOKEN = "s3cret-backend-token"
+
+TOPIC_SCHEMA = """
+fields:
+  - {name: text, type: text}
+controls:
+  - {name: topic, type: choices, field: text, options: [sports, business]}
+  - {name: ner, type: spans, field: text, labels: [ORG, LOC]}
+"""
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The tests' backends listen on loopback, which only this setting admits."""
+    return settings.model_copy(update={"allow_private_model_urls": True})
+
+
+@pytest.fixture
+def example_backend() -> Iterator[str]:
+    """examples/model_backend/server.py as a real process on a free loopback port (fresh per
+    test: it learns from /fit)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(SERVER), "--port", str(port), "--token", TOKEN],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                auth = {"Authorization": f"Bearer {TOKEN}"}
+                if httpx.get(f"{url}/health", headers=auth, timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("the example backend did not start")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def wait_job(client: Any, headers: dict[str, str], job_id: int, timeout: float = 120) -> dict:
+    """Poll GET /jobs/{id} until it finishes; returns the last body (progress seen too)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        body = client.get(f"/api/v1/jobs/{job_id}", headers=headers).json()
+        if body["status"] in ("done", "failed", "cancelled"):
+            return body
+        if time.monotonic() > deadline:
+            raise TimeoutError(json.dumps(body))
+        time.sleep(0.05)
