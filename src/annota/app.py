@@ -30,6 +30,7 @@ def create_app(settings: Settings, *, db: Database | None = None, migrate: bool 
         settings.job_queue,
         lambda job_id: jobs.run_job(database, job_id),
         workers=settings.job_workers,
+        name=settings.job_queue_name,
     )
 
     @asynccontextmanager

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
         default="inprocess",
         description="'inprocess' (threads in the server) or a redis:// URL for 'annota worker'.",
     )
+    job_queue_name: str = Field(
+        default="annota:jobs",
+        description="The Redis list of job ids; installs sharing one Redis need different names.",
+    )
     job_workers: int = Field(default=2, description="Threads running jobs per process.")
     job_stale_seconds: int = Field(
         default=300, description="A running job silent this long is retried (or failed)."

@@ -47,6 +47,7 @@ def worker_cmd(ctx: click.Context, threads: int | None, data_dir: Path | None) -
         stop,
         stale_seconds=settings.job_stale_seconds,
         threads=threads or settings.job_workers,
+        name=settings.job_queue_name,
     )
 
 

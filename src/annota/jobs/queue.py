@@ -81,10 +81,10 @@ class RedisQueue:
         self._client.close()
 
 
-def make_queue(url: str, run: Runner, *, workers: int = 2) -> JobQueue:
+def make_queue(url: str, run: Runner, *, workers: int = 2, name: str = REDIS_KEY) -> JobQueue:
     """``inprocess`` (or empty) gives threads in this process; ``redis://…`` a Redis list."""
     if not url or url == "inprocess":
         return InProcessQueue(run, workers=workers)
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisQueue(url)
+        return RedisQueue(url, key=name)
     raise ValueError(f"ANNOTA_JOB_QUEUE must be 'inprocess' or a redis:// URL, not {url!r}")

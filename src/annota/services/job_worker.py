@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from annota.jobs import RedisQueue
+from annota.jobs.queue import REDIS_KEY
 from annota.services import housekeeping, jobs
 from annota.store.db import Database
 
@@ -13,10 +14,16 @@ RECOVER_EVERY = 60.0
 
 
 def work(
-    db: Database, queue_url: str, stop: threading.Event, *, stale_seconds: int, threads: int = 1
+    db: Database,
+    queue_url: str,
+    stop: threading.Event,
+    *,
+    stale_seconds: int,
+    threads: int = 1,
+    name: str = REDIS_KEY,
 ) -> None:
-    """Run jobs from the Redis queue at ``queue_url`` until ``stop`` is set."""
-    queue = RedisQueue(queue_url)
+    """Run jobs from the Redis list ``name`` at ``queue_url`` until ``stop`` is set."""
+    queue = RedisQueue(queue_url, key=name)
 
     def sweep() -> None:
         while not stop.wait(RECOVER_EVERY):
