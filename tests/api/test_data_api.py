@@ -10,9 +10,10 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from annota.formats import SourceRecord
+from annota.formats import AnnotatedItem, SourceRecord
 from annota.services import annotating, assignment, importing, projects
 from annota.services.actor import Actor
+from annota.services.import_annotated import Answer, ImportedItem, import_annotated
 from annota.store.db import Database
 
 OP = Actor.operator()
@@ -175,3 +176,25 @@ def test_versions_through_the_api(client: TestClient, db: Database, people: Any)
         client.get(f"/api/v1/projects/{pid}/versions", headers=people.headers("ann")).status_code
         == 403
     )
+
+
+def test_lineage_of_an_imported_answer_is_in_the_api(
+    client: TestClient, db: Database, people: Any
+) -> None:
+    pid = _project(db, people)
+    entry = ImportedItem(
+        AnnotatedItem("lin", {"text": "plain words"}, location="gold.json:items[0]"),
+        [Answer([{"control": "topic", "value": {"choices": ["other"]}}], author="ann@x")],
+    )
+    report = import_annotated(db, OP, pid, lambda: [entry], source="gold.json", fmt="coco")
+    got = client.get(
+        f"/api/v1/items/{report.item_ids[0]}/annotations", headers=people.headers("lead")
+    ).json()
+    assert got[0]["author_kind"] == "import"
+    assert got[0]["author_name"] == "ann@x"
+    assert got[0]["lineage"] == {
+        "source": "coco",
+        "file": "gold.json",
+        "location": "gold.json:items[0]",
+        "imported_by": "operator (cli)",
+    }

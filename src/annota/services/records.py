@@ -118,6 +118,8 @@ class AnnotationInfo:
     corrects_id: int | None
     created_at: datetime
     updated_at: datetime
+    #: where a derived answer came from (model, rules, source annotations, import, version)
+    lineage: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,3 +122,7 @@ class AnnotationOut(BaseModel):
     corrects_id: int | None
     created_at: datetime
     updated_at: datetime
+    lineage: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Where a derived answer came from: model, rules, source answers, import.",
+    )
