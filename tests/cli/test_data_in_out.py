@@ -416,33 +416,56 @@ def test_label_studio_project_moves_over(
                 }
             ],
         },
-        {"id": 12, "data": {"text": "no answer yet"}, "annotations": []},
+        {
+            "id": 12,
+            "data": {"text": "no answer yet"},
+            "annotations": [{"id": 2, "was_cancelled": True, "result": []}],
+            "predictions": [
+                {
+                    "model_version": "ner-v3",
+                    "score": 0.7,
+                    "result": [
+                        {
+                            "from_name": "topic",
+                            "to_name": "text",
+                            "type": "choices",
+                            "value": {"choices": ["work"]},
+                        }
+                    ],
+                }
+            ],
+        },
     ]
     (tmp_path / "export.json").write_text(json.dumps(tasks, ensure_ascii=False))
     (tmp_path / "config.xml").write_text(LS_CONFIG)
-    out = ok(
-        annota(
-            cli_env,
-            "import",
-            "ls",
-            str(tmp_path / "export.json"),
-            "--format",
-            "labelstudio",
-            "--create",
-            "--config",
-            str(tmp_path / "config.xml"),
-        )
+    result = annota(
+        cli_env,
+        "import",
+        "ls",
+        str(tmp_path / "export.json"),
+        "--format",
+        "labelstudio",
+        "--create",
+        "--config",
+        str(tmp_path / "config.xml"),
     )
-    pid = int(out.strip())
+    pid = int(ok(result).strip())
     assert count(db, tables.items, pid) == 2
     with db.read() as s:
         ann = s.execute(
             select(tables.annotations).where(tables.annotations.c.project_id == pid)
         ).one()
     spans = [r["value"] for r in ann.regions if r["control"] == "ner"]
-    assert spans == [{"start": 2, "end": 5, "label": "PER"}] or spans[0]["start"] == 2
+    assert spans == [{"start": 2, "end": 5, "label": "PER"}]
     assert text[spans[0]["start"] : spans[0]["end"]] == "Zoë"
     assert ann.author_kind == "import"
     assert "ann@example.org" in ann.author_name
     assert ann.lead_time == 12.5
     assert ann.lineage["source"] == "labelstudio"
+    assert "2 items imported, 1 annotations, 1 predictions" in result.stderr
+    with db.read() as s:
+        pred = s.execute(
+            select(tables.predictions).where(tables.predictions.c.project_id == pid)
+        ).one()
+    assert (pred.model_version, pred.score) == ("ner-v3", 0.7)
+    assert pred.regions == [{"control": "topic", "value": {"choices": ["work"]}}]

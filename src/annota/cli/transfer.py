@@ -105,7 +105,8 @@ def import_cmd(
     click.echo(
         f"project '{info.name}' (id {info.id}): {report.created} items imported, "
         f"{report.annotations} annotations, "
-        f"{report.existing + report.duplicates_in_source} skipped"
+        + (f"{report.predictions} predictions, " if report.predictions else "")
+        + f"{report.existing + report.duplicates_in_source} skipped"
         + (f" ({'; '.join(skipped)})" if skipped else ""),
         err=True,
     )

@@ -5,8 +5,9 @@ schema before anything is written, so a bad region anywhere stops the import wit
 and place, and nothing of it is stored. The file's answers are stored as annotations authored
 by the import (``author_kind = "import"``) with lineage naming the format, the file and the
 place in it; the original author's name is kept when the format records one (Label Studio).
-Items already in the project (same external id) are left as they are, so a re-run adds
-nothing. Imported answers do not take annotation slots: people still label the items unless
+Predictions a format carries (Label Studio's ``predictions``) are stored as model
+suggestions with their model version and score. Items already in the project (same external
+id) are left as they are, so a re-run adds nothing. Imported answers do not take annotation slots: people still label the items unless
 the project's overlap is 0.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
@@ -50,11 +51,22 @@ class Answer:
 
 
 @dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A model's prediction a format carries (Label Studio's ``predictions``)."""
+
+    regions: list[dict[str, Any]]
+    model: str
+    version: str = ""
+    score: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ImportedItem:
     """An item with zero or more answers (COCO & co. have one; Label Studio any number)."""
 
     item: AnnotatedItem
     answers: list[Answer]
+    suggestions: list[Suggestion] = field(default_factory=list)
 
 
 def _where(item: AnnotatedItem, source: str) -> str:
@@ -77,7 +89,24 @@ def _checked(entry: ImportedItem, schema: LabelSchema, source: str) -> ImportedI
             detail = f"annotations[{n}].{exc.location}" if len(entry.answers) > 1 else exc.location
             raise InvalidInput(exc.message, location=f"{where}:{detail}") from None
         answers.append(Answer(regions, answer.author, answer.lead_time))
-    return ImportedItem(item, answers)
+    suggestions = []
+    for n, suggestion in enumerate(entry.suggestions):
+        try:
+            regions = validate_annotation(
+                suggestion.regions, schema, data=item.data, media=media, complete=False
+            )
+        except AnnotaError as exc:
+            raise InvalidInput(
+                exc.message, location=f"{where}:predictions[{n}].{exc.location}"
+            ) from None
+        if suggestion.score is not None and not 0.0 <= suggestion.score <= 1.0:
+            raise InvalidInput(
+                "score must be between 0 and 1", location=f"{where}:predictions[{n}]"
+            )
+        suggestions.append(
+            Suggestion(regions, suggestion.model, suggestion.version, suggestion.score)
+        )
+    return ImportedItem(item, answers, suggestions)
 
 
 def _media_by_field(item: AnnotatedItem, schema: LabelSchema) -> dict[str, MediaInfo]:
@@ -231,6 +260,20 @@ def _store(
                     )
                 )
                 report.annotations += 1
+            for suggestion in entry.suggestions:
+                conn.execute(
+                    insert(tables.predictions).values(
+                        project_id=project_id,
+                        item_id=item_id,
+                        model_name=suggestion.model[:200] or f"{fmt} import",
+                        model_version=suggestion.version[:100],
+                        score=suggestion.score,
+                        regions=suggestion.regions,
+                        schema_version=versions[0],
+                        created_at=now,
+                    )
+                )
+                report.predictions += 1
     report.created += len(fresh)
 
 

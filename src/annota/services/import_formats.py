@@ -22,7 +22,7 @@ from annota.schema import LabelSchema, dump_schema_yaml, load_schema
 from annota.schema.label_studio import from_label_studio_xml
 from annota.services import importing, projects, s3_import, url_import
 from annota.services.actor import Actor
-from annota.services.import_annotated import Answer, ImportedItem, import_annotated
+from annota.services.import_annotated import Answer, ImportedItem, Suggestion, import_annotated
 from annota.services.records import ImportReport, ProjectInfo
 from annota.store.db import Database
 
@@ -221,7 +221,15 @@ def _label_studio(path: Path, schema: LabelSchema) -> Iterator[ImportedItem]:
     for task in reader(path, schema=schema):
         yield ImportedItem(
             task.item,
-            [Answer(a.regions, a.author, a.lead_time) for a in task.annotations],
+            [
+                Answer(a.regions, a.author, a.lead_time)
+                for a in task.annotations
+                if not a.was_cancelled  # a skipped task is not an answer
+            ],
+            [
+                Suggestion(p.regions, "label-studio", p.model_version or "", p.score)
+                for p in task.predictions
+            ],
         )
 
 
