@@ -5,7 +5,9 @@
 - Retries never duplicate: a create carrying an idempotency key that was seen before returns
   the first result, even when both requests race (the unique index decides).
 - No silent lost update: an update names the version it read; a stale one is a Conflict.
-- A draft never overwrites a submitted annotation.
+- A draft never overwrites a submitted (or reviewed) annotation.
+- A submit scores a gold answer or, once the item has its ``overlap`` answers, computes
+  the consensus, in the same transaction (:func:`annota.services.consensus.after_submit`).
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from annota.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from annota.schema import MediaInfo, validate_annotation
-from annota.services import audit
+from annota.schema import validate_annotation
+from annota.services import audit, consensus
 from annota.services.access import item_for, item_row, project_for
 from annota.services.actor import Actor
 from annota.services.assignment import mark_submitted
+from annota.services.item_media import media_of
 from annota.services.projects import schema_of
 from annota.services.records import AnnotationInfo, Page, PredictionInfo
 from annota.services.roles import Need
@@ -57,20 +60,8 @@ def annotation_info(a: Any) -> AnnotationInfo:
         corrects_id=a.corrects_id,
         created_at=a.created_at,
         updated_at=a.updated_at,
+        lineage=getattr(a, "lineage", None) or {},
     )
-
-
-def media_of(item: Any) -> dict[str, MediaInfo]:
-    """What the schema's geometry checks need to know of the item's media sizes."""
-    out = {}
-    for field, info in (item.media or {}).items():
-        out[field] = MediaInfo(
-            width=info.get("width"),
-            height=info.get("height"),
-            duration=info.get("duration"),
-            frames=info.get("frames"),
-        )
-    return out
 
 
 def _validated(
@@ -126,7 +117,7 @@ def _save(
             ANN.c.corrects_id.is_(None),
         )
     ).first()
-    if own is not None and own.status == "submitted":
+    if own is not None and own.status != "draft":
         # On PostgreSQL (READ COMMITTED) a retry carrying the same key may commit between
         # the key check above and this query: look again before calling it a conflict.
         if idempotency_key and (seen_late := _key_row(conn, actor, idempotency_key)):
@@ -175,13 +166,14 @@ def _save(
         ).one()
         action = "annotation.update"
     if status == "submitted":
-        mark_submitted(
+        done = mark_submitted(
             conn,
             project.id,
             int(project.settings.get("overlap", 1)),
             item_id,
             actor.user_id,
         )
+        consensus.after_submit(db, conn, actor, project, item_id, row.id, clean, done)
     audit.record(
         conn,
         actor,
@@ -291,13 +283,18 @@ def update_annotation(
                 location="version",
             )
         if submitting and actor.user_id is not None:
-            mark_submitted(
+            done = mark_submitted(
                 s.connection(),
                 project.id,
                 int(project.settings.get("overlap", 1)),
                 ann.item_id,
                 actor.user_id,
             )
+            consensus.after_submit(
+                db, s.connection(), actor, project, ann.item_id, annotation_id, clean, done
+            )
+        elif new_status == "submitted":
+            consensus.after_update(db, s.connection(), actor, project, ann.item_id)
         audit.record(
             s,
             actor,

@@ -5,7 +5,10 @@ Guarantees, on SQLite and PostgreSQL alike, under any number of concurrent calle
   answers), counted in ``Item.taken`` inside the same transaction as the lease;
 - nobody is handed the same item twice (``assignments`` is unique on item and user);
 - reloading returns the caller's live lease instead of a new item;
-- an expired lease frees its slot for others.
+- an expired lease frees its slot for others;
+- gold items never enter the regular pool: they are mixed in at the project's
+  ``gold_ratio`` and make up a new annotator's qualification test (one indexed row read,
+  only when either is configured; see :mod:`annota.services.qualification`).
 
 SQLite serialises writers (``BEGIN IMMEDIATE``). PostgreSQL takes a per-(project, user)
 advisory lock, so one person's concurrent calls queue, and picks the candidate item with
@@ -20,7 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, exists, func, insert, select, text, update
 
 from annota.errors import InvalidInput, NotFound, PermissionDenied
-from annota.services import audit
+from annota.services import audit, gold, qualification
 from annota.services.access import item_for, item_row, project_row
 from annota.services.actor import Actor
 from annota.services.records import ItemInfo, PredictionInfo
@@ -42,16 +45,24 @@ def item_info(
     item: Any,
     predictions: list[PredictionInfo] | None = None,
     lease_expires_at: datetime | None = None,
+    *,
+    done_cap: int | None = None,
 ) -> ItemInfo:
-    """An ItemInfo from an ORM Item or a Core row with the same column names."""
+    """An ItemInfo from an ORM Item or a Core row with the same column names.
+
+    ``done_cap`` bounds ``done`` for annotators: a gold item collects every annotator's
+    answer, and an uncapped count would tell them it is gold. It also marks the annotator's
+    view, which gets the masked copy of the data where the schema marks fields private.
+    """
+    masked = getattr(item, "masked", None)
     return ItemInfo(
         id=item.id,
         project_id=item.project_id,
         external_id=item.external_id,
-        data=item.data,
+        data=masked if done_cap is not None and masked is not None else item.data,
         meta=item.meta,
         priority=item.priority,
-        done=item.done,
+        done=item.done if done_cap is None else min(item.done, done_cap),
         created_at=item.created_at,
         predictions=predictions,
         lease_expires_at=lease_expires_at,
@@ -117,7 +128,10 @@ def _candidates(project_id: int, ordering: str, user_id: int) -> Select[Any]:
         ASSIGN.item_id == ITEM_T.c.id, ASSIGN.user_id == user_id, ASSIGN.status != EXPIRED
     )
     query = select(ITEM_T.c.id).where(
-        ITEM_T.c.project_id == project_id, ITEM_T.c.open.is_(True), ~mine
+        ITEM_T.c.project_id == project_id,
+        ITEM_T.c.open.is_(True),
+        ~mine,
+        gold.not_gold(ITEM_T.c.id),
     )
     if ordering == "random":
         return query.order_by(ITEM_T.c.rand)
@@ -164,10 +178,7 @@ def _lease_next(
         item_id = current.item_id
     else:
         expire_leases(conn, project_id, overlap, now)
-        query = _candidates(project_id, settings.get("ordering", "sequential"), uid)
-        if not db.is_sqlite:
-            query = query.with_for_update(skip_locked=True, of=ITEM_T)
-        item_id = conn.execute(query.limit(1)).scalar()
+        item_id = _pick(db, conn, actor, project, uid)
         if item_id is None:
             return None
         renewed = conn.execute(  # only an expired lease of theirs can be there
@@ -189,7 +200,24 @@ def _lease_next(
         _take(conn, item_id, overlap)
     item = conn.execute(select(*ITEM_COLUMNS).where(ITEM_T.c.id == item_id)).one()
     show = bool(settings.get("show_predictions", True))
-    return item_info(item, predictions_of(conn, item_id) if show else None, expires)
+    preds = predictions_of(conn, item_id) if show else None
+    return item_info(item, preds, expires, done_cap=overlap - 1)
+
+
+def _pick(db: Database, conn: Connection, actor: Actor, project: Any, uid: int) -> int | None:
+    """The id of the item to lease next: a gold item when the plan says so, else regular."""
+    plan = qualification.plan_next(db, conn, project, uid)
+    if plan != "regular":
+        item_id = gold.pick(conn, project.id, uid)
+        if item_id is not None:
+            return item_id
+        if plan == "test":
+            qualification.out_of_test_items(conn, actor, project, uid)  # raises unless passed
+    query = _candidates(project.id, project.settings.get("ordering", "sequential"), uid)
+    if not db.is_sqlite:
+        query = query.with_for_update(skip_locked=True, of=ITEM_T)
+    found: int | None = conn.execute(query.limit(1)).scalar()
+    return found
 
 
 ITEM_COLUMNS = (
@@ -197,6 +225,7 @@ ITEM_COLUMNS = (
     ITEM_T.c.project_id,
     ITEM_T.c.external_id,
     ITEM_T.c.data,
+    ITEM_T.c.masked,
     ITEM_T.c.meta,
     ITEM_T.c.priority,
     ITEM_T.c.done,
@@ -253,8 +282,11 @@ def _skip(conn: Connection, actor: Actor, item_id: int, reason: str | None) -> N
 
 def mark_submitted(
     conn: Connection, project_id: int, overlap: int, item_id: int, user_id: int
-) -> None:
-    """Book a person's submitted answer against the item's overlap (called by annotating)."""
+) -> int:
+    """Book a person's submitted answer against the item's overlap (called by annotating).
+
+    Returns the item's number of submitted answers after this one.
+    """
     status = conn.execute(
         select(ASSIGN.status).where(ASSIGN.item_id == item_id, ASSIGN.user_id == user_id)
     ).scalar()
@@ -277,7 +309,7 @@ def mark_submitted(
             .values(status=SUBMITTED)
         )
     held = status in (LEASED, SUBMITTED)  # a live (or unexpired-but-late) lease holds a slot
-    conn.execute(
+    done: int = conn.execute(
         update(ITEM_T)
         .where(ITEM_T.c.id == item_id)
         .values(
@@ -285,7 +317,9 @@ def mark_submitted(
             taken=ITEM_T.c.taken + (0 if held else 1),
             open=ITEM_T.c.taken + (0 if held else 1) < overlap,
         )
-    )
+        .returning(ITEM_T.c.done)
+    ).scalar_one()
+    return done
 
 
 def get_item(db: Database, actor: Actor, item_id: int) -> ItemInfo:
@@ -302,6 +336,10 @@ def get_item(db: Database, actor: Actor, item_id: int) -> ItemInfo:
             ).scalar_one_or_none()
             if handed is None:
                 raise NotFound(f"item {item_id} not found", location="item") from None
+            overlap = int(project.settings.get("overlap", 1))
+            show = bool(project.settings.get("show_predictions", True))
+            preds = predictions_of(s.connection(), item.id) if show else None
+            return item_info(item, preds, done_cap=overlap)
         show = bool(project.settings.get("show_predictions", True))
         return item_info(item, predictions_of(s.connection(), item.id) if show else None)
 

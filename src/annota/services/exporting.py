@@ -87,8 +87,8 @@ def _lines(conn: Connection, project_id: int, include_drafts: bool) -> Iterator[
         query = select(*ann_columns).where(
             ann.project_id + 0 == project_id, ann.item_id >= first, ann.item_id <= last
         )
-        if not include_drafts:
-            query = query.where(ann.status == "submitted")
+        if not include_drafts:  # submitted answers, reviewed or not; never drafts
+            query = query.where(ann.status.in_(("submitted", "accepted", "rejected")))
         by_item: dict[int, list[bytes]] = defaultdict(list)
         for row in conn.execute(query.order_by(ann.item_id, ann.id)):
             by_item[row.item_id].append(_annotation(row))

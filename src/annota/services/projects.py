@@ -450,6 +450,10 @@ def remove_member(db: Database, actor: Actor, project_id: int, user_id: int) -> 
         )
 
 
+#: statuses of an answer that was submitted (and maybe reviewed since)
+REVIEWABLE = ("submitted", "accepted", "rejected")
+
+
 def project_stats(db: Database, actor: Actor, project_id: int) -> ProjectStats:
     """Counts for the overview page and the CLI; one read snapshot."""
     with db.read() as s:
@@ -459,10 +463,12 @@ def project_stats(db: Database, actor: Actor, project_id: int) -> ProjectStats:
                 Item.project_id == project_id
             )
         ).one()
+        # People's answers only: consensus, rule, model, import and restore answers are not
+        # work done by annotators. Reviewed answers (accepted/rejected) were submitted.
         by_status = dict(
             s.execute(
                 select(Annotation.status, func.count())
-                .where(Annotation.project_id == project_id)
+                .where(Annotation.project_id == project_id, Annotation.author_kind == "person")
                 .group_by(Annotation.status)
             ).all()
         )
@@ -475,14 +481,18 @@ def project_stats(db: Database, actor: Actor, project_id: int) -> ProjectStats:
             s.execute(
                 select(User.username, func.count())
                 .join(Annotation, Annotation.author_id == User.id)
-                .where(Annotation.project_id == project_id, Annotation.status == "submitted")
+                .where(
+                    Annotation.project_id == project_id,
+                    Annotation.author_kind == "person",
+                    Annotation.status.in_(REVIEWABLE),
+                )
                 .group_by(User.username)
             ).all()
         )
         return ProjectStats(
             items=items,
             open_items=open_items,
-            submitted=by_status.get("submitted", 0),
+            submitted=sum(by_status.get(k, 0) for k in REVIEWABLE),
             drafts=by_status.get("draft", 0),
             skipped=skipped,
             per_annotator=per,

@@ -157,6 +157,7 @@ class ImportReport:
     duplicates_in_source: int = 0
     read: int = 0
     annotations: int = 0
+    predictions: int = 0
     item_ids: list[int] = field(default_factory=list)
 
 
