@@ -39,9 +39,11 @@ def test_new_user_walkthrough(cli_env, db, tmp_path: Path):
     project_id = int(r.stdout.strip())
     r = annota(cli_env, "import", "news", str(data))
     assert r.returncode == 0, r.stderr
-    assert "imported 2 new items" in r.stderr
+    assert "2 items imported" in r.stderr
+    assert r.stdout.strip() == str(project_id)
     r = annota(cli_env, "import", str(project_id), str(data))
-    assert "imported 0 new items" in r.stderr  # idempotent
+    assert "0 items imported" in r.stderr  # idempotent
+    assert "2 skipped (2 already in the project)" in r.stderr
 
     port = free_port()
     server = subprocess.Popen(
