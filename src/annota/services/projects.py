@@ -7,7 +7,6 @@ annotation keeps naming the exact version it was made under.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping
 from typing import Any
 
@@ -450,8 +449,7 @@ def remove_member(db: Database, actor: Actor, project_id: int, user_id: int) -> 
         )
 
 
-#: statuses of an answer that was submitted (and maybe reviewed since)
-REVIEWABLE = ("submitted", "accepted", "rejected")
+REVIEWABLE = ("submitted", "accepted", "rejected")  # submitted, maybe reviewed since
 
 
 def project_stats(db: Database, actor: Actor, project_id: int) -> ProjectStats:
@@ -463,8 +461,7 @@ def project_stats(db: Database, actor: Actor, project_id: int) -> ProjectStats:
                 Item.project_id == project_id
             )
         ).one()
-        # People's answers only: consensus, rule, model, import and restore answers are not
-        # work done by annotators. Reviewed answers (accepted/rejected) were submitted.
+        # People's answers only (not consensus, rule, model, import or restore answers).
         by_status = dict(
             s.execute(
                 select(Annotation.status, func.count())
@@ -497,8 +494,3 @@ def project_stats(db: Database, actor: Actor, project_id: int) -> ProjectStats:
             skipped=skipped,
             per_annotator=per,
         )
-
-
-def new_rand() -> float:
-    """The stable shuffle key of an item for the "random" ordering."""
-    return random.random()
