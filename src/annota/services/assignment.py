@@ -55,17 +55,20 @@ def item_info(
     view, which gets the masked copy of the data where the schema marks fields private.
     """
     masked = getattr(item, "masked", None)
+    data = masked if done_cap is not None and masked is not None else item.data
+    media = {k: v for k, v in (getattr(item, "media", None) or {}).items() if k in data}
     return ItemInfo(
         id=item.id,
         project_id=item.project_id,
         external_id=item.external_id,
-        data=masked if done_cap is not None and masked is not None else item.data,
+        data=data,
         meta=item.meta,
         priority=item.priority,
         done=item.done if done_cap is None else min(item.done, done_cap),
         created_at=item.created_at,
         predictions=predictions,
         lease_expires_at=lease_expires_at,
+        media=media,
     )
 
 
@@ -226,6 +229,7 @@ ITEM_COLUMNS = (
     ITEM_T.c.external_id,
     ITEM_T.c.data,
     ITEM_T.c.masked,
+    ITEM_T.c.media,
     ITEM_T.c.meta,
     ITEM_T.c.priority,
     ITEM_T.c.done,

@@ -99,6 +99,8 @@ class ItemInfo:
     created_at: datetime
     predictions: list[PredictionInfo] | None = None
     lease_expires_at: datetime | None = None
+    #: per data field, what is known of its media (width, height, duration, frames …)
+    media: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,6 +71,10 @@ class ItemOut(BaseModel):
     lease_expires_at: datetime | None = Field(
         default=None, description="When the item goes back to the pool if not submitted."
     )
+    media: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Per data field: what is known of its media (width, height, duration …).",
+    )
 
 
 class SkipIn(BaseModel):
