@@ -19,6 +19,8 @@ Usage: .venv/bin/python bench/automation/active_learning.py [--seeds 3] [--budge
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import time
 from pathlib import Path
 
@@ -74,12 +76,39 @@ def minilm_embeddings(texts: list[str], cache: Path | None) -> npt.NDArray[np.fl
     return vectors
 
 
+def dump_split(
+    path: Path,
+    text: npt.NDArray[np.object_],
+    rows_pool: npt.NDArray[np.int64],
+    rows_eval: npt.NDArray[np.int64],
+    seeds: int,
+) -> None:
+    """Write the exact pool/eval rows and start labels, so a reference tool in another venv
+    (bench/automation/al_reference.py) runs on the very same indices; the text hash lets it
+    check that its own CSV parsing yields the same strings."""
+    pool = len(rows_pool)
+    split = {
+        "data": str(DATA),
+        "text_sha256": hashlib.sha256("\n".join(text).encode()).hexdigest(),
+        "rows_pool": rows_pool.tolist(),
+        "rows_eval": rows_eval.tolist(),
+        "start": {
+            str(seed): np.random.default_rng(seed).choice(pool, 10, replace=False).tolist()
+            for seed in range(seeds)
+        },
+    }
+    path.write_text(json.dumps(split))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--budget", type=int, default=500)
     parser.add_argument("--features", choices=("tfidf", "minilm"), default="tfidf")
     parser.add_argument("--cache", type=Path, default=None, help="MiniLM embeddings (.npy)")
+    parser.add_argument(
+        "--dump-split", type=Path, default=None, help="write split + start labels as JSON, exit"
+    )
     args = parser.parse_args()
     frame = pd.read_csv(DATA)
     text = (frame["title"] + ". " + frame["description"]).to_numpy()
@@ -87,6 +116,9 @@ def main() -> None:
     rows_pool, rows_eval, y_pool, y_eval = train_test_split(
         np.arange(len(y)), y, test_size=1600, stratify=y, random_state=0
     )
+    if args.dump_split is not None:
+        dump_split(args.dump_split, text, rows_pool, rows_eval, args.seeds)
+        return
     if args.features == "minilm":
         vectors = minilm_embeddings(text.tolist(), args.cache)
         X_pool, X_eval, emb = vectors[rows_pool], vectors[rows_eval], vectors[rows_pool]
