@@ -3,3 +3,6 @@ import "./choices.js";
 import "./taxonomy.js";
 import "./answers.js";
 import "./spans.js";
+import "./image_panels.js";
+import "./timeline_panels.js";
+import "./video_panels.js";
