@@ -8,7 +8,8 @@ import pytest
 
 
 @pytest.fixture
-def cli_env(settings):
+def cli_env(settings, db):
+    """``db`` is asked for so its teardown empties the PostgreSQL test database."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANNOTA_")}
     env["ANNOTA_DATA_DIR"] = str(settings.data_dir)
     env["ANNOTA_ARGON2_TIME_COST"] = "1"

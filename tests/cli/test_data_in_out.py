@@ -181,7 +181,15 @@ def test_splits_are_deterministic_and_stratified(
         ok(annota(cli_env, "import", "sp", str(data), "--create", "--schema", str(schema))).strip()
     )
     with db.read() as s:
-        ids = s.execute(select(tables.items.c.id).order_by(tables.items.c.id)).scalars().all()
+        ids = (
+            s.execute(
+                select(tables.items.c.id)
+                .where(tables.items.c.project_id == pid)
+                .order_by(tables.items.c.id)
+            )
+            .scalars()
+            .all()
+        )
     for n, item_id in enumerate(ids):
         annotating.add_prediction  # noqa: B018  (services used below only through the CLI)
         _label(db, pid, item_id, "a" if n < 80 else "b")
@@ -278,7 +286,15 @@ def test_only_accepted_consensus_and_predictions(
         ok(annota(cli_env, "import", "f", str(data), "--create", "--schema", str(schema))).strip()
     )
     with db.read() as s:
-        ids = s.execute(select(tables.items.c.id).order_by(tables.items.c.id)).scalars().all()
+        ids = (
+            s.execute(
+                select(tables.items.c.id)
+                .where(tables.items.c.project_id == pid)
+                .order_by(tables.items.c.id)
+            )
+            .scalars()
+            .all()
+        )
     _label(db, pid, ids[0], "a")
     _label(db, pid, ids[0], "b", status="accepted")
     _label(db, pid, ids[1], "a", kind="consensus")
