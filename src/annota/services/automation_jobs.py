@@ -144,9 +144,7 @@ def after_submit(db: Database, queue: JobQueue, actor: Actor, project_id: int) -
     """
     with db.read() as s:
         enabled = s.execute(
-            select(AutomationSettings.al_enabled).where(
-                AutomationSettings.project_id == project_id
-            )
+            select(AutomationSettings.al_enabled).where(AutomationSettings.project_id == project_id)
         ).scalar_one_or_none()
     if enabled:
         request_retrain(db, queue, actor, project_id, force=False)

@@ -7,8 +7,8 @@ by the import (``author_kind = "import"``) with lineage naming the format, the f
 place in it; the original author's name is kept when the format records one (Label Studio).
 Predictions a format carries (Label Studio's ``predictions``) are stored as model
 suggestions with their model version and score. Items already in the project (same external
-id) are left as they are, so a re-run adds nothing. Imported answers do not take annotation slots: people still label the items unless
-the project's overlap is 0.
+id) are left as they are, so a re-run adds nothing. Imported answers do not take annotation
+slots: people still label the items.
 """
 
 from __future__ import annotations

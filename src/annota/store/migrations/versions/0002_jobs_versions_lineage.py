@@ -82,9 +82,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dataset_versions")),
-        sa.UniqueConstraint(
-            "project_id", "number", name=op.f("uq_dataset_versions_project_id")
-        ),
+        sa.UniqueConstraint("project_id", "number", name=op.f("uq_dataset_versions_project_id")),
         sqlite_autoincrement=True,
     )
 
