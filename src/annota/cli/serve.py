@@ -6,9 +6,7 @@ import os
 from pathlib import Path
 
 import click
-import uvicorn
 
-from annota.app import create_app
 from annota.cli.context import data_dir_option, err_console, reports_errors, settings_from
 from annota.config import Settings
 from annota.services.runtime import open_database
@@ -18,6 +16,12 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 def run_server(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     """Serve in this process, or in ``workers`` processes sharing the port."""
+    # Imported here, not at the top: the web app (FastAPI, every route and page) and uvicorn
+    # are most of the CLI's start-up, and only ``serve`` and ``demo`` need them.
+    import uvicorn  # noqa: PLC0415
+
+    from annota.app import create_app  # noqa: PLC0415
+
     if host not in LOOPBACK:
         err_console.print(
             f"[yellow]warning:[/] serving on {host}: anyone who can reach this "

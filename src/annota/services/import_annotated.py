@@ -230,50 +230,64 @@ def _store(
     for row in rows:
         row["masked"] = masked_view(row["data"], schema)
     now = datetime.now(UTC)
+    answers: list[dict[str, Any]] = []
+    suggestions: list[dict[str, Any]] = []
     with db.write() as s:
         conn = s.connection()
-        for entry, row in zip(fresh, rows, strict=True):
-            item_id = conn.execute(insert(items).values(**row).returning(items.c.id)).scalar_one()
+        # One executemany per table (SQLAlchemy's insertmanyvalues keeps RETURNING, in order).
+        ids = (
+            conn.execute(insert(items).returning(items.c.id, sort_by_parameter_order=True), rows)
+            .scalars()
+            .all()
+            if rows
+            else []
+        )
+        for entry, item_id in zip(fresh, ids, strict=True):
             report.item_ids.append(item_id)
-            for answer in entry.answers:
-                conn.execute(
-                    insert(anns).values(
-                        project_id=project_id,
-                        item_id=item_id,
-                        author_kind="import",
-                        author_id=None,
-                        author_name=answer.author or f"{fmt} import",
-                        status="submitted",
-                        regions=answer.regions,
-                        schema_version=versions[0],
-                        guidelines_version=versions[1],
-                        lead_time=answer.lead_time,
-                        version=1,
-                        lineage={
-                            "source": fmt,
-                            "file": source,
-                            "location": _where(entry.item, source),
-                            "imported_by": actor.username,
-                        },
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
-                report.annotations += 1
-            for suggestion in entry.suggestions:
-                conn.execute(
-                    insert(tables.predictions).values(
-                        project_id=project_id,
-                        item_id=item_id,
-                        model_name=suggestion.model[:200] or f"{fmt} import",
-                        model_version=suggestion.version[:100],
-                        score=suggestion.score,
-                        regions=suggestion.regions,
-                        schema_version=versions[0],
-                        created_at=now,
-                    )
-                )
-                report.predictions += 1
+            lineage = {
+                "source": fmt,
+                "file": source,
+                "location": _where(entry.item, source),
+                "imported_by": actor.username,
+            }
+            answers += [
+                {
+                    "project_id": project_id,
+                    "item_id": item_id,
+                    "author_kind": "import",
+                    "author_id": None,
+                    "author_name": answer.author or f"{fmt} import",
+                    "status": "submitted",
+                    "regions": answer.regions,
+                    "schema_version": versions[0],
+                    "guidelines_version": versions[1],
+                    "lead_time": answer.lead_time,
+                    "version": 1,
+                    "lineage": lineage,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for answer in entry.answers
+            ]
+            suggestions += [
+                {
+                    "project_id": project_id,
+                    "item_id": item_id,
+                    "model_name": suggestion.model[:200] or f"{fmt} import",
+                    "model_version": suggestion.version[:100],
+                    "score": suggestion.score,
+                    "regions": suggestion.regions,
+                    "schema_version": versions[0],
+                    "created_at": now,
+                }
+                for suggestion in entry.suggestions
+            ]
+        if answers:
+            conn.execute(insert(anns), answers)
+        if suggestions:
+            conn.execute(insert(tables.predictions), suggestions)
+    report.annotations += len(answers)
+    report.predictions += len(suggestions)
     report.created += len(fresh)
 
 

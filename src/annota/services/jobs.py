@@ -20,8 +20,7 @@ from annota.errors import AnnotaError, InvalidInput, NotFound, PermissionDenied
 from annota.jobs import JobQueue
 from annota.services.access import project_row
 from annota.services.actor import Actor
-from annota.services.job_context import JobCancelled, JobContext
-from annota.services.job_kinds import HANDLERS
+from annota.services.job_context import Handler, JobCancelled, JobContext
 from annota.services.roles import Need
 from annota.store import tables
 from annota.store.db import Database
@@ -63,6 +62,14 @@ class JobRecord:
         return round(100.0 * min(self.done, self.total) / self.total, 1)
 
 
+def _handlers() -> dict[str, Handler]:
+    """The table of job kinds, imported on first use: the handlers bring scikit-learn,
+    pyarrow and the exporters, which commands that never touch a job should not load."""
+    from annota.services.job_kinds import HANDLERS  # noqa: PLC0415
+
+    return HANDLERS
+
+
 def _record(row: Any) -> JobRecord:
     return JobRecord(
         id=row.id,
@@ -97,7 +104,7 @@ def start_job(
     Callers check what the job itself needs (e.g. MANAGE for an export) before calling; this
     only requires that the caller can see the project.
     """
-    if kind not in HANDLERS:
+    if kind not in _handlers():
         raise InvalidInput(f"unknown job kind {kind!r}", location="kind")
     with db.write() as s:
         conn = s.connection()
@@ -221,7 +228,7 @@ def run_job(db: Database, job_id: int) -> None:
     params = {k: v for k, v in row.params.items() if k != "_operator"}
     ctx = JobContext(db, job_id, row.kind, row.project_id, actor, params)
     try:
-        result = HANDLERS[row.kind](db, ctx)
+        result = _handlers()[row.kind](db, ctx)
     except JobCancelled:
         _finish(db, job_id, "cancelled", message="cancelled")
     except AnnotaError as exc:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from annota.automation.pii import mask_pii
 from annota.schema import LabelSchema
 
 
@@ -21,6 +20,10 @@ def masked_view(data: dict[str, Any], schema: LabelSchema) -> dict[str, Any] | N
     """The item's data as annotators get it, or None when nothing in it is private."""
     if not has_private_fields(schema):
         return None
+    # Imported on first use: ``annota.automation`` brings scikit-learn and SciPy, which every
+    # import command would otherwise load at start-up.
+    from annota.automation.pii import mask_pii  # noqa: PLC0415
+
     out = dict(data)
     for f in schema.fields:
         view = f.annotator_view

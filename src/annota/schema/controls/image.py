@@ -2,7 +2,9 @@
 
 Coordinates are pixels of the original media, origin top-left, x right and y down, so they
 export to COCO and YOLO without knowing how the editor scaled the picture. Every shape must
-lie inside the image when its size is known (see :mod:`annota.schema.media`).
+lie inside the image when its size is known (see :mod:`annota.schema.media`). Polygons,
+polylines and keypoints may also mark one frame of a video: the value's ``frame`` (0-based)
+names it and is checked against the frame count when that is known.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import builtins
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from annota.schema.context import RegionContext
 from annota.schema.controls.base import ControlBase, RequiredLabels, Value, fail_outside
@@ -35,9 +37,18 @@ __all__ = [
 ]
 
 _IMAGE = frozenset({FieldType.IMAGE})
+_IMAGE_OR_FRAME = frozenset({FieldType.IMAGE, FieldType.VIDEO})
 _VISIBILITY = (0, 1, 2)
 _CORNERS = ("top-left", "top-right", "bottom-right", "bottom-left")
 _Point = Annotated[list[float], Field(min_length=2, max_length=2)]
+_Frame = Annotated[int, Field(ge=0)]
+
+
+def _check_frame(ctx: RegionContext, frame: int | None) -> None:
+    """A video frame index lies before the last frame, when the frame count is known."""
+    count = ctx.media.frames if ctx.media else None
+    if frame is not None and count is not None and frame >= count:
+        ctx.fail("frame", f"frame {frame} is past the last frame {count - 1}")
 
 
 class BboxValue(Value):
@@ -81,20 +92,24 @@ class BboxControl(ControlBase):
 
 
 class PolygonValue(Value):
-    """``{"points": [[x, y], ...], "label": "car"}``: a closed outline, 3 points or more."""
+    """``{"points": [[x, y], ...], "label": "car"}``: a closed outline, 3 points or more.
+
+    On a video field ``frame`` (0-based) says which frame the outline is drawn on.
+    """
 
     points: Annotated[list[_Point], Field(min_length=3)]
     label: str | None = None
+    frame: _Frame | None = None
 
 
 class PolygonControl(ControlBase):
-    """Closed outlines on an image."""
+    """Closed outlines on an image, or on one frame of a video (the value's ``frame``)."""
 
     type: Literal["polygon"]
     field: Name
     labels: RequiredLabels
 
-    field_types = _IMAGE
+    field_types = _IMAGE_OR_FRAME
     value_model: ClassVar[builtins.type[PolygonValue | PolylineValue]] = PolygonValue
 
     def check_value(self, raw: Mapping[str, Any], ctx: RegionContext) -> BaseModel | None:
@@ -102,6 +117,7 @@ class PolygonControl(ControlBase):
         value = ctx.parse(self.value_model, raw)
         if value is not None:
             self.check_label(value.label, ctx)
+            _check_frame(ctx, value.frame)
             fail_outside(ctx, [(x, y) for x, y in value.points], "points[{index}]", "point")
         return value
 
@@ -111,6 +127,7 @@ class PolylineValue(Value):
 
     points: Annotated[list[_Point], Field(min_length=2)]
     label: str | None = None
+    frame: _Frame | None = None
 
 
 class PolylineControl(PolygonControl):
@@ -133,18 +150,102 @@ class KeypointsValue(Value):
         Field(min_length=1),
     ]
     label: str | None = None
+    frame: _Frame | None = None
+
+
+_COCO_PERSON = [
+    "nose",
+    "left_eye",
+    "right_eye",
+    "left_ear",
+    "right_ear",
+    "left_shoulder",
+    "right_shoulder",
+    "left_elbow",
+    "right_elbow",
+    "left_wrist",
+    "right_wrist",
+    "left_hip",
+    "right_hip",
+    "left_knee",
+    "right_knee",
+    "left_ankle",
+    "right_ankle",
+]
+#: Point names and bones of each ``template``, as the datasets name them, so an export
+#: lines up with models trained on them (COCO: ``person_keypoints`` category).
+KEYPOINT_TEMPLATES: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
+    "coco_person": (
+        _COCO_PERSON,
+        [
+            ("left_ankle", "left_knee"),
+            ("left_knee", "left_hip"),
+            ("right_ankle", "right_knee"),
+            ("right_knee", "right_hip"),
+            ("left_hip", "right_hip"),
+            ("left_shoulder", "left_hip"),
+            ("right_shoulder", "right_hip"),
+            ("left_shoulder", "right_shoulder"),
+            ("left_shoulder", "left_elbow"),
+            ("right_shoulder", "right_elbow"),
+            ("left_elbow", "left_wrist"),
+            ("right_elbow", "right_wrist"),
+            ("left_eye", "right_eye"),
+            ("nose", "left_eye"),
+            ("nose", "right_eye"),
+            ("left_eye", "left_ear"),
+            ("right_eye", "right_ear"),
+            ("left_ear", "left_shoulder"),
+            ("right_ear", "right_shoulder"),
+        ],
+    ),
+}
 
 
 class KeypointsControl(ControlBase):
-    """Named points of one instance, with an optional skeleton drawn between them."""
+    """Named points of one instance, with an optional skeleton drawn between them.
+
+    ``template: coco_person`` stands for the 17 COCO person points and their skeleton; it
+    is expanded into ``points`` and ``skeleton`` on load (an explicit ``skeleton`` is kept,
+    to draw fewer bones), so every later reader sees plain points.
+    """
 
     type: Literal["keypoints"]
     field: Name
+    # declared before ``points`` so the points validator can see it
+    template: Literal["coco_person"] | None = None
     points: Annotated[list[Name], Field(min_length=1)]
     skeleton: list[tuple[Name, Name]] = Field(default_factory=list)
     labels: LabelList = Field(default_factory=list)
 
-    field_types = _IMAGE
+    field_types = _IMAGE_OR_FRAME
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_template(cls, data: Any) -> Any:
+        """Replace a known ``template`` by its points and skeleton (unless points are given)."""
+        if not isinstance(data, Mapping) or "points" in data:
+            return data
+        template = KEYPOINT_TEMPLATES.get(data.get("template"))  # type: ignore[arg-type]
+        if template is None:
+            return data
+        points, skeleton = template
+        expanded = {k: v for k, v in data.items() if k != "template"}
+        expanded["points"] = list(points)
+        expanded.setdefault("skeleton", [list(bone) for bone in skeleton])
+        return expanded
+
+    @field_validator("points")
+    @classmethod
+    def _points_or_template(cls, points: list[str], info: ValidationInfo) -> list[str]:
+        """Points given next to a template are refused: which list wins would be a guess."""
+        template = info.data.get("template")
+        if template is not None:
+            raise rule_error(
+                f"points are given by template {template!r}; leave points out "
+                "(or leave the template out and list the points)"
+            )
+        return points
 
     @model_validator(mode="after")
     def _skeleton_known(self) -> Self:
@@ -165,6 +266,7 @@ class KeypointsControl(ControlBase):
         if value is None:
             return None
         self.check_label(value.label, ctx)
+        _check_frame(ctx, value.frame)
         normalised: dict[str, list[float]] = {}
         for name, (x, y, visibility) in value.points.items():
             if name not in self.points:

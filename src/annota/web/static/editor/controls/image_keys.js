@@ -1,6 +1,8 @@
 // The image tools' keys. Every binding returned here shows in the help overlay.
 
 import { finishDraft } from "./image_tools.js";
+import { frameKeys, trackControls } from "./video.js";
+import { finishShape } from "./video_shapes.js";
 import {
   copyRegions,
   imageControls,
@@ -29,6 +31,11 @@ export function controlKeys(ctl, ed) {
     }
   }
   if (ctls[0] === ctl) out.push(...sharedKeys(ed));
+  // a video with frame shapes but no tracks still steps frames (tracks bring these keys)
+  const onVideo = ed.schema.fields.some((f) => f.name === ctl.field && f.type === "video");
+  if (onVideo && !trackControls(ed).length && ctls.find((c) => c.field === ctl.field) === ctl) {
+    out.push(...frameKeys(ed, () => selectedImageRegion(ed) === null));
+  }
   return out;
 }
 
@@ -40,6 +47,7 @@ function sharedKeys(ed) {
   const keys = [
     { key: "v", label: "Tool: select and move (drag empty space to pan)", run: () => setTool(ed, null) },
     { key: "Enter", label: "Finish the polygon, line or keypoints being drawn", run: () => stage() && finishDraft(stage()) && stage().draw(), when: () => stage()?.draft },
+    { key: "Enter", label: "Finish the shape being drawn on the video frame", run: () => finishShape(ed.videoTools.stage), when: () => ed.videoTools?.stage?.draft, hidden: true },
     { key: "f", label: "Image: fit to the view", run: () => stage()?.fit() },
     { key: "o", label: "Image: actual pixels (1:1)", run: () => stage()?.oneToOne() },
     { key: "=", label: "Zoom in (or the mouse wheel)", run: () => stage()?.zoomAt(1.25) },

@@ -7,6 +7,7 @@
 import { clamp, toImage } from "./image_geometry.js";
 import { drawKeypoints, drawRegion, labelColor } from "./image_draw.js";
 import { activeLabel, imageControls, imageState } from "./image_state.js";
+import { orientationOf, storedSize, turned } from "./image_orient.js";
 import { startDrag } from "./image_tools.js";
 
 const MAX_SCALE = 32;
@@ -39,16 +40,25 @@ export class ImageStage {
   load(url) {
     const img = new Image();
     img.decoding = "async";
+    const item = this.ed.item;
+    const orientation = orientationOf(item, this.field, url);
+    const token = (this.loading = {});
     img.onload = async () => {
-      this.image = img;
+      const o = await orientation;
+      if (this.loading !== token) return; // a newer picture is on its way
+      const decoded = { width: img.naturalWidth, height: img.naturalHeight };
+      // Regions are stored against the server's probed size (storedSize); a JPEG that
+      // the browser turned upright is turned back onto that grid (image_orient.js).
+      const size = storedSize(item, this.field, decoded);
+      const { width, height } = size;
+      const k = Math.min(1, BIG / Math.max(width, height));
+      this.image = turned(img, o, size, k) || img;
       this.small = null;
-      const { naturalWidth: width, naturalHeight: height } = img;
       this.st.size = { width, height };
-      if (Math.max(width, height) > BIG && window.createImageBitmap) {
-        const k = BIG / Math.max(width, height);
+      if (this.image === img && k < 1 && window.createImageBitmap) {
         this.small = await createImageBitmap(img, {
-          resizeWidth: Math.round(width * k),
-          resizeHeight: Math.round(height * k),
+          resizeWidth: Math.round(decoded.width * k),
+          resizeHeight: Math.round(decoded.height * k),
           resizeQuality: "medium",
         });
       }

@@ -35,6 +35,7 @@ export function imageState(ed) {
   const escape = ed.escape.bind(ed);
   ed.escape = () => {
     if (st.stage && st.stage.cancelDraft()) return; // a half-drawn shape goes first
+    if (ed.videoTools?.stage?.cancelDraft()) return; // also one on a video frame
     escape();
   };
   return st;
@@ -93,7 +94,7 @@ export function addRegion(ed, ctl, value) {
 }
 
 export function fits(ed, value) {
-  const size = imageState(ed).size;
+  const size = imageState(ed).size || ed.videoTools?.stage?.size; // a shape on a video frame
   return !size || allInside(valuePoints(value), size.width, size.height);
 }
 

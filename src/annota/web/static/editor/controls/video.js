@@ -2,13 +2,16 @@
 //
 // Frame-accurate stepping seeks to the middle of frame k, (k + 0.5) / fps, so rounding in
 // the decoder cannot land on a neighbour. The frame rate comes from the item (media.fps,
-// else meta.fps) and is 25 when the item does not say. Drawing a box where no selected
+// else meta.fps) and is 25 when the item does not say; the frame count and size come from
+// item.media when the server knows them (frame indices are checked against that count). Drawing a box where no selected
 // track is starts a track; moving or resizing a track's box places a keyframe there.
 
 import { html, useEffect, useRef } from "../lib.js";
 import { clamp, inBox, round2, toImage, toScreen } from "./image_geometry.js";
 import { labelColor } from "./image_draw.js";
+import { storedSize } from "./image_orient.js";
 import { boxAt, placeFrame } from "./video_track.js";
+import { paintShapes, shapeClick, shapeHit, shapeMove, shapeTool } from "./video_shapes.js";
 
 const NEAR = 8;
 
@@ -25,23 +28,43 @@ export function videoState(ed) {
   return ed.videoTools;
 }
 
+/** What the server probed of the field's media ({} when nothing). */
+export function mediaOf(ed, field) {
+  const item = ed.item || {};
+  return (item.media && item.media[field]) || {};
+}
+
+/** Frame stepping and play keys; `when` narrows them (e.g. not while a region is selected). */
+export function frameKeys(ed, when = () => true) {
+  const stage = () => videoState(ed).stage;
+  const on = () => Boolean(stage()) && when();
+  return [
+    { key: "ArrowRight", label: "Video: next frame", run: () => stage()?.step(1), when: on },
+    { key: "ArrowLeft", label: "Video: previous frame", run: () => stage()?.step(-1), when: on },
+    { key: "Shift+ArrowRight", label: "Video: 10 frames on", run: () => stage()?.step(10), when: on },
+    { key: "Shift+ArrowLeft", label: "Video: 10 frames back", run: () => stage()?.step(-10), when: on },
+    { key: " ", label: "Space: play or pause the video", run: () => stage()?.playPause(), when: on },
+  ];
+}
+
 export function fpsOf(ed, field) {
   const item = ed.item || {};
-  const fromMedia = item.media && item.media[field] && item.media[field].fps;
+  const fromMedia = mediaOf(ed, field).fps;
   const fps = Number(fromMedia || (item.meta && item.meta.fps) || 25);
   return fps > 0 && Number.isFinite(fps) ? fps : 25;
 }
 
 export class VideoStage {
   constructor(ed, field, canvas, video) {
-    Object.assign(this, { ed, field, canvas, video, view: { scale: 1, ox: 0, oy: 0 }, drag: null, live: null });
+    Object.assign(this, { ed, field, canvas, video, view: { scale: 1, ox: 0, oy: 0 }, drag: null, live: null, draft: null });
     this.st = videoState(ed);
     this.st.stage = this;
     this.st.fps = fpsOf(ed, field);
     this.unsubscribe = ed.store.subscribe(() => this.draw());
     video.addEventListener("loadedmetadata", () => {
-      this.st.frames = Math.max(1, Math.floor(video.duration * this.st.fps + 1e-6));
-      this.size = { width: video.videoWidth, height: video.videoHeight };
+      const known = Number(mediaOf(ed, field).frames);
+      this.st.frames = known > 0 ? known : Math.max(1, Math.floor(video.duration * this.st.fps + 1e-6));
+      this.size = storedSize(ed.item, field, { width: video.videoWidth, height: video.videoHeight });
       this.fit();
       this.seek(0);
     });
@@ -138,6 +161,7 @@ export class VideoStage {
       if (box.occluded) ctx.fillText("occluded", box.x + 2 / scale, box.y - 3 / scale);
     }
     ctx.setLineDash([]);
+    paintShapes(ctx, this, 1 / scale);
     if (this.drag && this.drag.rect) {
       const { x, y, width, height } = this.drag.rect;
       ctx.strokeStyle = "#f79009";
@@ -160,7 +184,7 @@ export class VideoStage {
       if (!this.size || e.button !== 0) return;
       this.video.pause();
       const p = this.at(e);
-      this.drag = this._start(p);
+      this.drag = this._start(p, e);
       if (this.drag) c.setPointerCapture(e.pointerId);
     });
     c.addEventListener("pointermove", (e) => {
@@ -177,9 +201,28 @@ export class VideoStage {
     });
   }
 
-  /** Move or resize the selected track's box, draw a new track, or select. */
-  _start(p) {
+  /** A half-drawn frame shape is dropped (Escape); true when there was one. */
+  cancelDraft() {
+    if (!this.draft) return false;
+    this.draft = null;
+    this.draw();
+    return true;
+  }
+
+  /**
+   * With a frame-shape tool (video_shapes.js): move the selected shape or click a vertex
+   * or keypoint. Otherwise: move or resize the selected track's box, draw a new track, or
+   * select a track or shape.
+   */
+  _start(p, e) {
     const { ed, st } = this;
+    const tool = shapeTool(this);
+    if (this.draft || tool) {
+      const hit = !this.draft && shapeHit(this, p);
+      if (hit && hit.r.id === ed.store.selected) return shapeMove(this, hit.r, p);
+      shapeClick(this, this.draft ? this.draft.ctl : tool, e, p);
+      return null;
+    }
     const shown = this.shown();
     const sel = shown.find(({ r }) => r.id === ed.store.selected);
     if (sel) {
@@ -192,6 +235,11 @@ export class VideoStage {
     if (hit) {
       ed.store.select(hit.r.id);
       return this._edit(hit.r, hit.box, p, false);
+    }
+    const shape = shapeHit(this, p);
+    if (shape) {
+      ed.store.select(shape.r.id);
+      return shapeMove(this, shape.r, p);
     }
     const ctl = st.tool && ed.controls.get(st.tool);
     if (!ctl || ctl.field !== this.field) {

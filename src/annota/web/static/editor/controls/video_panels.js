@@ -4,7 +4,8 @@ import { safeUrl } from "../fields.js"; // evaluated first, so the view below re
 import { html } from "../lib.js";
 import { fieldView, registerControl, registerField } from "../registry.js";
 import { TimelineBar, TimelinePlayer, timelineControls } from "./timeline.js";
-import { VideoCanvas, trackControls, videoState } from "./video.js";
+import { VideoCanvas, frameKeys, trackControls, videoState } from "./video.js";
+import { frameShapeControls } from "./video_shapes.js";
 import { boxAt, mergeTracks, placeFrame, removeFrame, splitTrack } from "./video_track.js";
 
 const PlainMedia = fieldView("video");
@@ -28,7 +29,7 @@ function FrameBar({ ed }) {
 function VideoField(props) {
   const { field, value, ed } = props;
   const src = safeUrl(value);
-  const tracks = trackControls(ed, field.name).length > 0;
+  const tracks = trackControls(ed, field.name).length + frameShapeControls(ed, field.name).length > 0;
   const timeline = timelineControls(ed, field.name).length > 0;
   if (!src || (!tracks && !timeline)) return html`<${PlainMedia} ...${props} />`;
   const selector = `.video-field[data-field="${CSS.escape(field.name)}"] video`;
@@ -117,13 +118,8 @@ function TrackPanel({ ctl, ed }) {
 
 function trackKeys(ctl, ed) {
   if (trackControls(ed)[0] !== ctl) return [];
-  const stage = () => videoState(ed).stage;
   const keys = [
-    { key: "ArrowRight", label: "Video: next frame", run: () => stage()?.step(1), when: stage },
-    { key: "ArrowLeft", label: "Video: previous frame", run: () => stage()?.step(-1), when: stage },
-    { key: "Shift+ArrowRight", label: "Video: 10 frames on", run: () => stage()?.step(10), when: stage },
-    { key: "Shift+ArrowLeft", label: "Video: 10 frames back", run: () => stage()?.step(-10), when: stage },
-    { key: " ", label: "Space: play or pause the video", run: () => stage()?.playPause(), when: stage },
+    ...frameKeys(ed),
     { key: "o", label: "Track: object outside the view from this frame (on/off)", run: () => toggleFlag(ed, "outside") },
     { key: "c", label: "Track: object occluded from this frame (on/off)", run: () => toggleFlag(ed, "occluded") },
     { key: "u", label: "Track: remove the keyframe at this frame", run: () => unplace(ed) },
