@@ -26,6 +26,10 @@ class Item(Base):
         Index("ix_items_next_rand", "project_id", "open", "rand"),
         Index("ix_items_next_prio", "project_id", "open", "priority", "id"),
         Index("ix_items_project_order", "project_id", "id"),  # keyset paging and export
+        Index("ix_items_project_priority", "project_id", "priority", "id"),  # browser sorts
+        Index("ix_items_project_done", "project_id", "done", "id"),
+        # full-text search: an FTS5 table with triggers (SQLite) or a GIN index (PostgreSQL),
+        # made by migration 0005; not modelled here
         {"sqlite_autoincrement": True},
     )
 

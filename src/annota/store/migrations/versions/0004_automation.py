@@ -1,7 +1,7 @@
 """automation: model backends, automation settings, labeling functions, votes, label-model runs
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-26
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 import annota.store.models.base
 
 revision: str = "0004"
-down_revision: str | None = "0001"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
