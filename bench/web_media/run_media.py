@@ -5,11 +5,12 @@
    moves; per move, the time from the event to the end of the frame showing the box there.
 2. A very large image (default 10,000 x 10,000 px): navigation to the first painted frame
    (the editor draws it from a downscaled bitmap), then a wheel zoom's frame time.
-3. A long 1080p video (VP8 WebM written with PyAV; default 600 s at 25 fps): time from
-   navigation to the first frame drawn, then seeks to random frames (set the frame, wait
-   for the decoder's `seeked` and the next painted frame).
+3. A long 1080p video (H.264 MP4 written with PyAV, or VP8 WebM; default 600 s at 25 fps,
+   a frame counter drawn in each frame): time from navigation to the first frame drawn,
+   then seeks to random frames (set the frame, wait for the decoder's `seeked` and the next
+   painted frame), each checked by reading the counter back from the canvas.
 
-Label Studio is not run here (see README.md). Run from the repository root:
+Label Studio is run by ls_image.py and ls_video.py (see README.md). Run from the repository root:
 ``.venv/bin/python bench/web_media/run_media.py [--video-seconds 600]``.
 """
 
@@ -18,7 +19,9 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -55,19 +58,35 @@ LATENCY = """() => {
 }"""
 PAINTED = """() => new Promise((done) => requestAnimationFrame(() =>
   requestAnimationFrame(() => done(performance.now()))))"""
-SEEK = """async (frames) => {
+# Per seek: the time to the frame after the one the stage paints on `seeked`, and the frame
+# number read back from the counter blocks on the canvas (a wrong frame is counted, not hidden).
+READ_FRAME = """(st, bits) => {
+  const {canvas, view} = st.stage;
+  const dpr = window.devicePixelRatio || 1;
+  const ctx = canvas.getContext('2d');
+  let k = 0;
+  for (let b = 0; b < bits.n; b++) {
+    const x = dpr * (view.ox + (bits.x + b * bits.w + 20) * view.scale);
+    const y = dpr * (view.oy + (bits.y + 20) * view.scale);
+    if (ctx.getImageData(Math.round(x), Math.round(y), 1, 1).data[0] > 128) k |= 1 << b;
+  }
+  return k;
+}"""
+SEEK = f"""async ([frames, bits]) => {{
+  const read = {READ_FRAME};
   const st = window.annotaEditor.videoTools;
   const out = [];
-  for (const k of frames) {
+  for (const k of frames) {{
     const t0 = performance.now();
-    const seeked = new Promise((r) => st.stage.video.addEventListener('seeked', r, {once: true}));
+    const seeked = new Promise((r) => st.stage.video.addEventListener('seeked', r, {{once: true}}));
     st.stage.seek(k);
     await seeked;
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    out.push(performance.now() - t0);
-  }
+    out.push([performance.now() - t0, read(st, bits)]);
+  }}
   return out;
-}"""
+}}"""
+BIT_LAYOUT = {"n": 16, "x": 40, "y": 40, "w": 50}
 
 
 def png(width: int, height: int) -> bytes:
@@ -78,32 +97,88 @@ def png(width: int, height: int) -> bytes:
     return buf.getvalue()
 
 
-def webm(seconds: int, fps: int = 25, width: int = 1920, height: int = 1080) -> bytes:
-    import av  # noqa: PLC0415  (only this workload needs it)
+# The frame counter: 16 bits as 40 x 40 px blocks (white = 1) along the top left, so the
+# frame a seek painted can be read back from the canvas.
+# (BIT_LAYOUT above tells the page the same numbers.)
+BITS, BIT_X, BIT_Y, BIT_W = 16, 40, 40, 50
 
-    buf = io.BytesIO()
-    with av.open(buf, mode="w", format="webm") as out:
+
+def video_frames(count: int, width: int, height: int):  # type: ignore[no-untyped-def]
+    """Frames in planar YUV 4:2:0, drawn with numpy on one pre-made picture.
+
+    Every frame differs (a moving bar and the counter), but the background is fixed, so
+    encoding costs little besides the codec itself; mild noise keeps keyframes a realistic
+    size (about 3.5 Mbit/s in H.264). Writing YUV directly skips an RGB conversion per frame.
+    """
+    import av  # noqa: PLC0415  (only the video workload needs it)
+
+    rng = np.random.default_rng(0)
+    luma = np.linspace(16, 235, width)[None, :] + rng.integers(-3, 4, (height, width))
+    base = np.vstack(
+        [np.clip(luma, 16, 235).astype(np.uint8), np.full((height // 2, width), 128, np.uint8)]
+    )
+    for k in range(count):
+        img = base.copy()
+        x = (k * 7) % (width - 40)
+        img[:height, x : x + 40] = 200
+        for b in range(BITS):
+            left = BIT_X + b * BIT_W
+            img[BIT_Y : BIT_Y + 40, left : left + 40] = 235 if (k >> b) & 1 else 16
+        frame = av.VideoFrame.from_ndarray(img, format="yuv420p")
+        frame.pts = k
+        yield frame
+
+
+def video(
+    path: Path,
+    seconds: int,
+    fps: int = 25,
+    codec: str = "h264",
+    size: tuple[int, int] = (1920, 1080),
+) -> None:
+    """Write a synthetic clip: H.264 (x264 ``ultrafast``) in MP4, or VP8 in WebM.
+
+    A keyframe every 2 s, as a typical camera or web encode has, so a seek decodes at most
+    2 s of frames. MP4 gets ``faststart`` (index first) so playback starts without reading
+    the end of the file. 15,000 frames of 1080p take about 2 minutes in H.264 on 2 cores;
+    VP8 at its fastest realtime setting is ~6x slower (319 s for 60 s before this change).
+    """
+    import av  # noqa: PLC0415
+
+    width, height = size
+    if codec == "h264":
+        out = av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"})
+        stream = out.add_stream("libx264", rate=fps)
+        stream.options = {"preset": "ultrafast", "tune": "zerolatency", "crf": "23"}
+    else:
+        out = av.open(str(path), mode="w", format="webm")
         stream = out.add_stream("libvpx", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        stream.options = {"deadline": "realtime", "cpu-used": "8", "g": str(2 * fps), "b": "2M"}
-        base = np.full((height, width, 3), 50, np.uint8)
-        for k in range(seconds * fps):
-            img = base.copy()
-            x = (k * 7) % (width - 40)
-            img[:, x : x + 40] = (240, 200, 40)
-            for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
-                out.mux(packet)
-        for packet in stream.encode():
-            out.mux(packet)
-    return buf.getvalue()
+        stream.options = {"deadline": "realtime", "cpu-used": "16", "b": "3M"}
+    stream.options = {**stream.options, "g": str(2 * fps)}
+    stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+    with out:
+        for frame in video_frames(seconds * fps, width, height):
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode())
 
 
-def project(db, schema: str, folder: Path, files: dict[str, bytes]) -> int:
+def project(db, schema: str, folder: Path, files: dict[str, bytes | Path]) -> int:
+    """A project with one item per file.
+
+    A Path is hard-linked in (copied across file systems): the import skips symlinks that
+    leave the folder, and a 10-minute clip need not be copied.
+    """
     pid = projects.create_project(db, OP, name=folder.name, schema=schema).id
     projects.set_member(db, OP, pid, username="ann", role="annotator")
     folder.mkdir()
     for name, data in files.items():
-        (folder / name).write_bytes(data)
+        if isinstance(data, Path):
+            try:
+                os.link(data, folder / name)
+            except OSError:
+                shutil.copyfile(data, folder / name)
+        else:
+            (folder / name).write_bytes(data)
     importing.import_folder(db, OP, pid, folder)
     return pid
 
@@ -126,11 +201,22 @@ def boxes(n: int) -> list[dict]:
     ]
 
 
+def clip_file(args: argparse.Namespace, work: Path) -> tuple[Path, float | None]:
+    """The clip to load, and its encode time (None when an existing ``--video-file`` is reused)."""
+    suffix = ".mp4" if args.video_codec == "h264" else ".webm"
+    clip = args.video_file or work / f"clip{suffix}"
+    if clip.exists():
+        return clip, None
+    t0 = time.perf_counter()
+    video(clip, args.video_seconds, args.fps, args.video_codec)
+    return clip, round(time.perf_counter() - t0, 1)
+
+
 def stats(values: list[float]) -> dict[str, float]:
     return {
         "n": len(values),
         "median_ms": round(statistics.median(values), 2),
-        "p90_ms": round(statistics.quantiles(values, n=10)[-1], 2)
+        "p90_ms": round(statistics.quantiles(values, n=10, method="inclusive")[-1], 2)
         if len(values) > 1
         else values[0],
         "max_ms": round(max(values), 2),
@@ -142,6 +228,9 @@ def main() -> None:
     parser.add_argument("--boxes", type=int, default=1000)
     parser.add_argument("--big-image", type=int, default=10_000, help="side in px; 0 skips")
     parser.add_argument("--video-seconds", type=int, default=600, help="0 skips the video")
+    parser.add_argument("--video-codec", choices=["h264", "vp8"], default="h264")
+    parser.add_argument("--fps", type=int, default=25)
+    parser.add_argument("--video-file", type=Path, help="write the clip here (reused if present)")
     parser.add_argument("--seeks", type=int, default=30)
     args = parser.parse_args()
     results: dict[str, object] = {}
@@ -160,14 +249,15 @@ def main() -> None:
             big_pid = project(db, IMAGE, work / "big", {"big.png": png(side, side)})
         video_pid = None
         if args.video_seconds:
-            t0 = time.perf_counter()
-            clip = webm(args.video_seconds)
+            clip, encode_s = clip_file(args, work)
             results["video"] = {
                 "seconds": args.video_seconds,
-                "bytes": len(clip),
-                "encode_s": round(time.perf_counter() - t0, 1),
+                "codec": args.video_codec,
+                "fps": args.fps,
+                "bytes": clip.stat().st_size,
+                "encode_s": encode_s,
             }
-            video_pid = project(db, VIDEO, work / "video", {"clip.webm": clip})
+            video_pid = project(db, VIDEO, work / "video", {clip.name: clip})
         _server, url = serve(app)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
@@ -230,9 +320,17 @@ def main() -> None:
                 ttff = page.evaluate(PAINTED)
                 frames = page.evaluate("window.annotaEditor.videoTools.frames")
                 rng = random.Random(3)
-                seeks = page.evaluate(SEEK, [rng.randrange(frames) for _ in range(args.seeks)])
+                targets = [rng.randrange(frames) for _ in range(args.seeks)]
+                seeks = page.evaluate(SEEK, [targets, BIT_LAYOUT])
                 results["video"].update(
-                    {"frames": frames, "first_frame_ms": round(ttff), "seek_to_paint": stats(seeks)}
+                    {
+                        "frames": frames,
+                        "first_frame_ms": round(ttff),
+                        "seek_to_paint": stats([ms for ms, _ in seeks]),
+                        "wrong_frames": sum(
+                            k != shown for k, (_, shown) in zip(targets, seeks, strict=True)
+                        ),
+                    }
                 )
             browser.close()
     print(json.dumps(results, indent=2))

@@ -15,6 +15,7 @@ controls:
   - {name: outline, type: polygon, field: video, labels: [car]}
   - {name: lanes, type: polyline, field: video, labels: [lane]}
   - {name: pose, type: keypoints, field: video, template: coco_person}
+  - {name: boxes, type: bbox, field: video, labels: [car]}
 """
 MEDIA = {"video": MediaInfo(width=320, height=240, frames=30)}
 
@@ -106,3 +107,70 @@ def test_masks_stay_image_only():
     ((location, message),) = problems(info.value)
     assert location.startswith("controls[0] (paint)")
     assert "video" in message
+
+
+TRIANGLE = [[1.0, 1.0], [50.0, 1.0], [9.0, 40.0]]
+
+
+@pytest.mark.parametrize("complete", [True, False], ids=["submitted", "draft"])
+def test_a_shape_on_a_video_without_a_frame_is_refused_where_it_is(schema, complete):
+    """Each frameless shape is named by its own index, after a good region; drafts too."""
+    regions = [
+        {"control": "outline", "value": {"frame": 1, "points": TRIANGLE, "label": "car"}},
+        {"control": "outline", "value": {"points": TRIANGLE, "label": "car"}},
+        {"control": "lanes", "value": {"points": [[0.0, 0.0], [9.0, 9.0]], "label": "lane"}},
+        {"control": "pose", "value": {"points": {"nose": [10.0, 10.0, 2]}}},
+        {
+            "control": "boxes",
+            "value": {"x": 1.0, "y": 1.0, "width": 5.0, "height": 5.0, "label": "car"},
+        },
+    ]
+    with pytest.raises(ValidationFailed) as info:
+        validate_annotation(regions, schema, media=MEDIA, complete=complete)
+    needs = "a shape on a video needs the frame it is drawn on ('frame', 0-based)"
+    assert problems(info.value) == [
+        (f"regions[{i}].value.frame", f"region {i} ({name}): {needs}")
+        for i, name in [(1, "outline"), (2, "lanes"), (3, "pose"), (4, "boxes")]
+    ]
+
+
+def test_the_frame_is_required_even_when_the_media_is_not_probed(schema):
+    with pytest.raises(ValidationFailed) as info:
+        check(schema, {"control": "pose", "value": {"points": {"nose": [1.0, 1.0, 2]}}}, media=None)
+    assert [location for location, _ in problems(info.value)] == ["regions[0].value.frame"]
+
+
+def test_a_box_on_a_video_frame_is_kept_and_checked_against_the_frame_count(schema):
+    box = {"x": 1.0, "y": 1.0, "width": 5.0, "height": 5.0, "label": "car"}
+    (region,) = check(schema, {"control": "boxes", "value": {**box, "frame": 29}})
+    assert region["value"]["frame"] == 29
+    with pytest.raises(ValidationFailed) as info:
+        check(schema, {"control": "boxes", "value": {**box, "frame": 30}})
+    assert problems(info.value) == [
+        ("regions[0].value.frame", "region 0 (boxes): frame 30 is past the last frame 29")
+    ]
+
+
+def test_shapes_on_an_image_need_no_frame():
+    """Image fields are unchanged: no frame needed, and one given is kept as before."""
+    image = load_schema(
+        "fields:\n  - {name: image, type: image}\n"
+        "controls:\n"
+        "  - {name: outline, type: polygon, field: image, labels: [car]}\n"
+        "  - {name: pose, type: keypoints, field: image, points: [nose]}\n"
+        "  - {name: boxes, type: bbox, field: image, labels: [car]}\n"
+    )
+    regions = validate_annotation(
+        [
+            {"control": "outline", "value": {"points": TRIANGLE, "label": "car"}},
+            {"control": "pose", "value": {"points": {"nose": [10.0, 10.0, 2]}}},
+            {
+                "control": "boxes",
+                "value": {"x": 1.0, "y": 1.0, "width": 5.0, "height": 5.0, "label": "car"},
+            },
+            {"control": "outline", "value": {"frame": 7, "points": TRIANGLE, "label": "car"}},
+        ],
+        image,
+        media={"image": MediaInfo(width=320, height=240)},
+    )
+    assert ["frame" in r["value"] for r in regions] == [False, False, False, True]

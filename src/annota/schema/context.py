@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from annota.schema.fields import FieldType
 from annota.schema.media import MediaInfo
 from annota.schema.messages import Problem, describe, format_path, join_path
 
@@ -37,6 +38,10 @@ class RegionContext:
         The item's text for the control's field, when the data was given and is text.
     media
         Sizes of the control's field media, when known.
+    field_type
+        The type of the control's field (``None`` for a control on no field), so a control
+        that may sit on more than one kind of field (a polygon on an image or on a video)
+        can hold each to its own rules.
     complete
         ``True`` for a submitted annotation, ``False`` for a draft: a draft may leave
         answers empty but may not break structure.
@@ -50,6 +55,7 @@ class RegionContext:
         *,
         text: str | None = None,
         media: MediaInfo | None = None,
+        field_type: FieldType | None = None,
         complete: bool = True,
     ) -> None:
         self.index = index
@@ -57,6 +63,7 @@ class RegionContext:
         self.problems = problems
         self.text = text
         self.media = media
+        self.field_type = field_type
         self.complete = complete
 
     def fail_at(self, path: str, message: str) -> None:

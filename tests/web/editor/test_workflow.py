@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from annota.services import annotating
@@ -76,6 +77,8 @@ def test_skip_with_reason(make_project, editor, db):
     page = editor(pid)
     first = page.locator(".item-id").get_attribute("data-item-id")
     page.keyboard.press("Alt+s")
+    # The dialog mounts on the next render; a person sees it before typing, so does the test.
+    expect(page.get_by_role("dialog", name="Skip this item").locator("input[name=reason]")).to_be_focused()
     page.keyboard.type("unreadable")
     page.keyboard.press("Enter")
     page.locator(f'.item-id:not([data-item-id="{first}"])').wait_for()

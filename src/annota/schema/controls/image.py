@@ -4,7 +4,9 @@ Coordinates are pixels of the original media, origin top-left, x right and y dow
 export to COCO and YOLO without knowing how the editor scaled the picture. Every shape must
 lie inside the image when its size is known (see :mod:`annota.schema.media`). Polygons,
 polylines and keypoints may also mark one frame of a video: the value's ``frame`` (0-based)
-names it and is checked against the frame count when that is known.
+names it, is required on a video field (a shape on no particular frame of a video cannot be
+shown, tracked or exported) and is checked against the frame count when that is known. On
+an image field ``frame`` stays optional and unchecked, as it always was.
 """
 
 from __future__ import annotations
@@ -45,7 +47,12 @@ _Frame = Annotated[int, Field(ge=0)]
 
 
 def _check_frame(ctx: RegionContext, frame: int | None) -> None:
-    """A video frame index lies before the last frame, when the frame count is known."""
+    """On a video field: a frame is given and lies before the last frame (when known)."""
+    if ctx.field_type is not FieldType.VIDEO:
+        return
+    if frame is None:
+        ctx.fail("frame", "a shape on a video needs the frame it is drawn on ('frame', 0-based)")
+        return
     count = ctx.media.frames if ctx.media else None
     if frame is not None and count is not None and frame >= count:
         ctx.fail("frame", f"frame {frame} is past the last frame {count - 1}")
@@ -55,7 +62,7 @@ class BboxValue(Value):
     """``{"x": 10, "y": 20, "width": 50, "height": 30, "rotation": 15, "label": "car"}``.
 
     ``(x, y)`` is the top-left corner; ``rotation`` turns the box clockwise about it, in
-    degrees.
+    degrees. On a video field ``frame`` (0-based) says which frame the box is on.
     """
 
     x: float
@@ -64,6 +71,7 @@ class BboxValue(Value):
     height: Annotated[float, Field(gt=0)]
     rotation: float | None = None
     label: str | None = None
+    frame: _Frame | None = None
 
 
 class BboxControl(ControlBase):
@@ -82,6 +90,7 @@ class BboxControl(ControlBase):
         if value is None:
             return None
         self.check_label(value.label, ctx)
+        _check_frame(ctx, value.frame)
         if value.rotation is not None and not self.rotation:
             ctx.fail("rotation", f"control {self.name!r} does not allow rotated boxes")
             return value

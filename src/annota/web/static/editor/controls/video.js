@@ -11,7 +11,7 @@ import { clamp, inBox, round2, toImage, toScreen } from "./image_geometry.js";
 import { labelColor } from "./image_draw.js";
 import { storedSize } from "./image_orient.js";
 import { boxAt, placeFrame } from "./video_track.js";
-import { paintShapes, shapeClick, shapeHit, shapeMove, shapeTool } from "./video_shapes.js";
+import { paintShapes, shapeClick, shapeEdit, shapeHit, shapeMove, shapeTool } from "./video_shapes.js";
 
 const NEAR = 8;
 
@@ -210,16 +210,17 @@ export class VideoStage {
   }
 
   /**
-   * With a frame-shape tool (video_shapes.js): move the selected shape or click a vertex
-   * or keypoint. Otherwise: move or resize the selected track's box, draw a new track, or
-   * select a track or shape.
+   * The selected frame shape is edited first (video_shapes.js `shapeEdit`: vertices added,
+   * removed, dragged; the shape moved), whatever the tool. Then, with a frame-shape tool:
+   * click a vertex or keypoint of a new shape. Otherwise: move or resize the selected
+   * track's box, draw a new track, or select a track or shape.
    */
   _start(p, e) {
     const { ed, st } = this;
     const tool = shapeTool(this);
+    const edit = !this.draft && shapeEdit(this, e, p);
+    if (edit) return edit;
     if (this.draft || tool) {
-      const hit = !this.draft && shapeHit(this, p);
-      if (hit && hit.r.id === ed.store.selected) return shapeMove(this, hit.r, p);
       shapeClick(this, this.draft ? this.draft.ctl : tool, e, p);
       return null;
     }

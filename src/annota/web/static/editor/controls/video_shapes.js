@@ -4,7 +4,9 @@
 // (`value.frame`, 0-based, as annota.schema checks it) and is drawn only on that frame.
 // The active image tool (image_state.js: p, n, k; v selects tracks again) decides what a
 // press on the frame does; shapes are drawn click by click as on an image, the polygon
-// closing on its first vertex and Enter finishing early.
+// closing on its first vertex and Enter finishing early. The selected shape is edited with
+// the image gestures (image_tools.js): drag a vertex or keypoint, Shift+click an edge to add
+// a vertex, Alt+click a vertex to remove it (Alt on a keypoint flips visible/hidden).
 
 import { allInside, inPolygon, segmentDistance, toScreen, translateValue, valuePoints } from "./image_geometry.js";
 import { drawKeypoints, drawRegion, labelColor } from "./image_draw.js";
@@ -88,6 +90,85 @@ export function finishShape(stage) {
   stage.ed.store.select(id);
   stage.draw();
   return true;
+}
+
+/**
+ * A press on the selected shape of this frame, as on an image: Alt on a vertex removes it
+ * (a polygon keeps 3, a polyline 2; Alt on a keypoint flips visible/hidden), a vertex or
+ * keypoint is dragged, Shift on an edge inserts a vertex there and drags it, a press
+ * inside a polygon moves the whole shape. Null when the press misses the selected shape,
+ * so the caller goes on to select or draw.
+ */
+export function shapeEdit(stage, e, p) {
+  const sel = shapesAt(stage).find(({ r }) => r.id === stage.ed.store.selected);
+  if (!sel) return null;
+  const { r, ctl } = sel;
+  const v = r.value;
+  if (ctl.type === "keypoints") {
+    const hit = Object.entries(v.points).find(([, q]) => q[2] && near(stage, q, p));
+    if (!hit) return null;
+    const [name, q] = hit;
+    if (e.altKey) return commitNow(stage, r, { ...v, points: { ...v.points, [name]: [q[0], q[1], q[2] === 2 ? 1 : 2] } });
+    return liveEdit(stage, r, (s) => ({ ...v, points: { ...v.points, [name]: [s.x, s.y, q[2]] } }));
+  }
+  const at = v.points.findIndex((q) => near(stage, q, p));
+  if (at >= 0 && e.altKey) {
+    const min = ctl.type === "polygon" ? 3 : 2;
+    // fewer points would not be a shape: the press is used up, nothing changes
+    if (v.points.length <= min) return { move() {}, end() {} };
+    return commitNow(stage, r, { ...v, points: v.points.filter((_, i) => i !== at) });
+  }
+  if (at >= 0) return vertexEdit(stage, r, at, v.points, null);
+  if (e.shiftKey) {
+    const n = v.points.length;
+    const edges = ctl.type === "polygon" ? n : n - 1; // a polygon's closing edge counts
+    for (let k = 0; k < edges; k++) {
+      const a = v.points[k];
+      const b = v.points[(k + 1) % n];
+      if (segmentDistance(p.x, p.y, ...a, ...b) * stage.view.scale <= NEAR) {
+        const points = [...v.points.slice(0, k + 1), [p.x, p.y], ...v.points.slice(k + 1)];
+        return vertexEdit(stage, r, k + 1, points, { ...v, points });
+      }
+    }
+  }
+  return shapeHit(stage, p)?.r.id === r.id ? shapeMove(stage, r, p) : null;
+}
+
+/** One store change right away (Alt+click), and a drag that does nothing more. */
+function commitNow(stage, region, value) {
+  stage.ed.store.update(region.id, { value });
+  stage.draw();
+  return { move() {}, end() {} };
+}
+
+/** Drag vertex `index` of `points`; an inserted vertex is stored even without a move. */
+function vertexEdit(stage, region, index, points, inserted) {
+  return liveEdit(
+    stage,
+    region,
+    (q) => {
+      const next = [...points];
+      next[index] = [q.x, q.y];
+      return { ...region.value, points: next };
+    },
+    inserted,
+  );
+}
+
+/** A live drag whose value follows the pointer; one undo step on release. */
+function liveEdit(stage, region, valueAt, initial = null) {
+  let value = initial;
+  if (initial) stage.live = { id: region.id, value };
+  stage.draw();
+  return {
+    move: (q) => {
+      value = valueAt(q);
+      stage.live = { id: region.id, value };
+    },
+    end: () => {
+      if (value) stage.ed.store.update(region.id, { value });
+    },
+  };
 }
 
 /** Drag a shape of this frame as a whole (one undo step on release). */
