@@ -384,7 +384,7 @@ def test_unknown_image_and_broken_json_are_refused(tmp_path: Path) -> None:
     document["annotations"][0]["image_id"] = 5
     with pytest.raises(InvalidInput, match="image_id 5 is not an image") as caught:
         read_coco(bad_file(tmp_path, document))
-    assert caught.value.location == "bad.json"
+    assert caught.value.location == "bad.json:annotations[0].image_id"
 
     with pytest.raises(InvalidInput, match="not valid JSON"):
         read_coco(bad_file(tmp_path, '{"images": ['))

@@ -18,7 +18,7 @@ from annota.formats.annotated import AnnotatedItem
 from annota.formats.asr_manifest import write_asr_manifest
 from annota.formats.coco_categories import CocoCategory, categories_from_schema
 from annota.formats.coco_export import write_coco
-from annota.formats.coco_import import CocoDataset, coco_schema, read_coco
+from annota.formats.coco_import import CocoDataset, CocoFile, coco_schema, read_coco
 from annota.formats.conll import read_conll, write_conll
 from annota.formats.csv_export import write_csv
 from annota.formats.cvat_export import write_cvat
@@ -51,6 +51,7 @@ __all__ = [
     "AnnotatedItem",
     "CocoCategory",
     "CocoDataset",
+    "CocoFile",
     "CvatAttribute",
     "CvatDataset",
     "CvatLabel",

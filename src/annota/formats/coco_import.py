@@ -1,9 +1,14 @@
 """COCO import: a COCO JSON file as items with regions, its categories and a schema for them.
 
-A COCO file is one JSON document whose annotations refer to images by id, so it is parsed
-whole (orjson, a few hundred bytes per annotation) and grouped per image; every image becomes
-an item, annotated or not, so nothing is silently dropped. Each annotation becomes regions of
-the controls ``bbox``, ``polygon``, ``mask`` and ``keypoints`` over the field ``image``:
+A COCO file is one JSON document whose annotations refer to images by id. It is read as a
+stream in a few passes (ijson's C parser) and never held whole: categories first (the file's
+head, or one pass when they come last), then the images, whose order and ids are kept, then
+the annotations, whose regions go to a temporary spool keyed by their image's position
+(:mod:`annota.formats.coco_spool`), then the items, image by image with their regions.
+Memory holds the categories and one number per image, not the boxes. Every image becomes an
+item, annotated or not, so nothing is silently dropped. Each annotation becomes regions of
+the controls ``bbox``, ``polygon``, ``mask`` and ``keypoints`` over the field ``image``
+(:mod:`annota.formats.coco_regions`):
 
 - a segmentation becomes one ``polygon`` region per ring, or one ``mask`` region (RLE,
   compressed or not, kept as it is); its ``bbox`` and ``area`` are left to be derived again
@@ -19,23 +24,37 @@ the controls ``bbox``, ``polygon``, ``mask`` and ``keypoints`` over the field ``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
+import ijson
 import orjson
 
 from annota.errors import InvalidInput
 from annota.formats.annotated import AnnotatedItem
 from annota.formats.coco_categories import CocoCategory
-from annota.formats.record import describe_json_type
+from annota.formats.coco_regions import Reader, regions_of
+from annota.formats.coco_spool import AnnotationSpool, LineSpool
 from annota.schema import LabelSchema, MediaInfo, load_schema
 
-__all__ = ["CocoDataset", "coco_schema", "read_coco"]
+__all__ = ["CocoDataset", "CocoFile", "coco_schema", "read_coco"]
 
 _IMAGE_FIELD = "image"
 _RESERVED_IMAGE_KEYS = ("id", "file_name", "width", "height")
+#: How ijson names the first event of a value, in the words of an error message.
+_EVENT_TYPES = {
+    "start_map": "an object",
+    "start_array": "an array",
+    "string": "a string",
+    "number": "a number",
+    "boolean": "a boolean",
+    "null": "null",
+}
+#: A value of the kind ijson's first event names, for the same error as a parsed value.
+_SCALARS: dict[str, Any] = {"string": "", "number": 0, "boolean": False, "null": None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +77,13 @@ class CocoDataset:
     licenses: list[dict[str, Any]]
 
 
-def read_coco(path: Path, *, name: str | None = None) -> CocoDataset:
-    """Read a COCO detection, segmentation or keypoints file.
+class CocoFile:
+    """A COCO file opened for streaming: categories and a region summary up front, items on
+    demand, as often as needed.
+
+    Opening reads the file in passes (see the module docstring) and checks all of it, so a
+    bad value anywhere is refused before anything is imported; the images and regions wait
+    in temporary files until :meth:`close` (or the end of a ``with`` block).
 
     Raises
     ------
@@ -68,54 +92,265 @@ def read_coco(path: Path, *, name: str | None = None) -> CocoDataset:
         unknown image or category; ``location`` is ``name:json.path`` such as
         ``instances.json:annotations[3].bbox``.
     """
-    display = name if name is not None else path.name
-    try:
-        document = orjson.loads(path.read_bytes())
-    except orjson.JSONDecodeError as exc:
-        raise InvalidInput(f"not valid JSON: {exc}", location=display) from None
-    top = _Reader(display)
-    root = top.obj(document, "")
-    categories = [
-        _category(top, entry, f"categories[{i}]")
-        for i, entry in enumerate(top.array(root.get("categories"), "categories"))
-    ]
-    by_id = {category.id: category for category in categories}
-    regions = _regions_by_image(top, root, by_id)
-    items = []
-    for index, raw in enumerate(top.array(root.get("images"), "images")):
+
+    def __init__(self, path: Path, *, name: str | None = None) -> None:
+        self.path = path
+        self.name = name if name is not None else path.name
+        self._top = Reader(self.name)
+        self._images = LineSpool()
+        self._regions = AnnotationSpool()
+        self.summary = RegionSummary()
+        self._image_count = 0
+        positions: dict[int, int] = {}  # image id -> position: one number per image
+        try:
+            head = self._head(positions)
+            self.categories = self._categories(head)
+            self._read_images(head, positions)
+            self._read_annotations(head, positions)
+        except ijson.JSONError as exc:
+            self.close()
+            raise InvalidInput(f"not valid JSON: {exc}", location=self.name) from None
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> CocoFile:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Delete the temporary files."""
+        self._images.close()
+        self._regions.close()
+
+    def items(self) -> Iterator[AnnotatedItem]:
+        """One item per image in file order, with the regions of all its annotations."""
+        groups = self._regions.groups()
+        pending = next(groups, None)
+        for position, (image_id, file_name, width, height, extra) in enumerate(self._images):
+            regions: list[dict[str, Any]] = []
+            if pending is not None and pending[0] == position:
+                regions = pending[1]
+                pending = next(groups, None)
+            yield AnnotatedItem(
+                external_id=str(image_id),
+                data={_IMAGE_FIELD: file_name},
+                regions=regions,
+                meta={"coco": extra} if extra else {},
+                media=MediaInfo(width=width, height=height),
+                location=f"{self.name}:images[{position}]",
+            )
+
+    def schema(self) -> LabelSchema:
+        """The schema an import into a new project needs (see :func:`coco_schema`)."""
+        return _schema(self.categories, self.summary)
+
+    def _head(self, positions: dict[int, int]) -> dict[str, Any]:
+        """The kinds of the top-level values up to ``annotations``; early categories and
+        images are read on the way.
+
+        Reading stops at the start of ``annotations``: what comes before it is usually the
+        small part of the file (info, licenses, categories, images). Images met here are
+        spooled at once (``kinds["images_read"]``), which spares a pass over the file.
+        """
+        kinds: dict[str, Any] = {}
+        key: str | None = None
+        builder: ijson.ObjectBuilder | None = None
+        in_images = False
+        with self.path.open("rb") as fh:
+            for prefix, event, value in ijson.parse(fh, use_float=True):
+                if in_images:
+                    if builder is not None:
+                        builder.event(event, value)
+                        if prefix == "images.item" and event in ("end_map", "end_array"):
+                            self._add_image(self._image_count, builder.value, positions)
+                            builder = None
+                    elif prefix == "images.item":
+                        if event in ("start_map", "start_array"):
+                            builder = ijson.ObjectBuilder()
+                            builder.event(event, value)
+                        else:  # a scalar where an image should be
+                            self._add_image(self._image_count, value, positions)
+                    elif prefix == "images" and event == "end_array":
+                        in_images = False
+                        kinds["images_read"] = True
+                    continue
+                if builder is not None:
+                    builder.event(event, value)
+                    if prefix == "categories" and event in ("end_array", "end_map"):
+                        kinds["categories_value"] = builder.value
+                        builder = None
+                    continue
+                if prefix == "" and event == "map_key":
+                    key = value
+                elif prefix == "" and event == "start_map":
+                    continue
+                elif prefix == "" and event != "end_map":
+                    raise InvalidInput(
+                        f"expected an object, got {_EVENT_TYPES.get(event, event)}",
+                        location=self.name,
+                    )
+                elif key is not None and prefix == key and key not in kinds:
+                    kinds[key] = event
+                    if key == "annotations":
+                        break
+                    if key == "categories" and event in ("start_array", "start_map"):
+                        builder = ijson.ObjectBuilder()
+                        builder.event(event, value)
+                    elif key == "images" and event == "start_array":
+                        in_images = True
+        return kinds
+
+    def _categories(self, head: dict[str, Any]) -> list[CocoCategory]:
+        if "categories_value" in head:
+            raw = head["categories_value"]
+        elif "categories" in head:  # a scalar where the array should be
+            raw = _SCALARS.get(head["categories"])
+        else:
+            with self.path.open("rb") as fh:  # stops as soon as the array is read
+                raw = next(ijson.items(fh, "categories", use_float=True), None)
+        top = self._top
+        return [
+            _category(top, entry, f"categories[{i}]")
+            for i, entry in enumerate(top.array(raw, "categories"))
+        ]
+
+    def _read_images(self, head: dict[str, Any], positions: dict[int, int]) -> None:
+        """Spool the images, unless the head read them; note each id's first position."""
+        kind = head.get("images")
+        if kind is not None and kind != "start_array":
+            raise InvalidInput(
+                f"expected an array, got {_EVENT_TYPES.get(kind, kind)}",
+                location=f"{self.name}:images",
+            )
+        if not head.get("images_read"):
+            with self.path.open("rb") as fh:
+                for index, raw in enumerate(ijson.items(fh, "images.item", use_float=True)):
+                    self._add_image(index, raw, positions)
+        if not self._image_count and kind is None:
+            raise InvalidInput("the file has no 'images' array", location=f"{self.name}:images")
+
+    def _add_image(self, index: int, raw: Any, positions: dict[int, int]) -> None:
+        top = self._top
         where = f"images[{index}]"
         image = top.obj(raw, where)
         image_id = top.integer(image.get("id"), f"{where}.id")
         width = top.integer(image.get("width"), f"{where}.width", positive=True)
         height = top.integer(image.get("height"), f"{where}.height", positive=True)
         file_name = top.string(image.get("file_name"), f"{where}.file_name")
-        extra = {key: value for key, value in image.items() if key not in _RESERVED_IMAGE_KEYS}
-        items.append(
-            AnnotatedItem(
-                external_id=str(image_id),
-                data={_IMAGE_FIELD: file_name},
-                regions=regions.pop(image_id, []),
-                meta={"coco": extra} if extra else {},
-                media=MediaInfo(width=width, height=height),
-                location=f"{display}:{where}",
+        extra = {k: v for k, v in image.items() if k not in _RESERVED_IMAGE_KEYS}
+        self._images.write([image_id, file_name, width, height, extra or None])
+        positions.setdefault(image_id, index)
+        self._image_count += 1
+
+    def _read_annotations(self, head: dict[str, Any], positions: dict[int, int]) -> None:
+        kind = head.get("annotations")
+        if kind not in (None, "start_array", "null"):
+            raise InvalidInput(
+                f"expected an array, got {_EVENT_TYPES.get(kind, kind)}",
+                location=f"{self.name}:annotations",
             )
+        by_id = {category.id: category for category in self.categories}
+        top = self._top
+        with self.path.open("rb") as fh:
+            for index, raw in enumerate(ijson.items(fh, "annotations.item", use_float=True)):
+                image_id, regions = regions_of(top, raw, by_id, index)
+                position = positions.get(image_id)
+                if position is None:
+                    raise InvalidInput(
+                        f"image_id {image_id} is not an image of the file",
+                        location=f"{self.name}:annotations[{index}].image_id",
+                    )
+                if not regions:
+                    continue
+                self.summary.add(regions)
+                try:
+                    self._regions.add(position, regions)
+                except orjson.JSONEncodeError:
+                    raise InvalidInput(
+                        "a number is too large", location=f"{self.name}:annotations[{index}]"
+                    ) from None
+
+
+def read_coco(path: Path, *, name: str | None = None) -> CocoDataset:
+    """Read a whole COCO detection, segmentation or keypoints file into memory.
+
+    For files that fit in memory (tests, round trips, exports that reproduce ``info`` and
+    ``licenses``); an import streams with :class:`CocoFile` instead.
+
+    Raises
+    ------
+    InvalidInput
+        As :class:`CocoFile`; also for ``info`` that is not an object or ``licenses`` that
+        is not an array of objects.
+    """
+    with CocoFile(path, name=name) as coco:
+        items = list(coco.items())
+        top = coco._top
+        try:
+            info = _first(path, "info")
+            licenses = _first(path, "licenses")
+        except ijson.JSONError as exc:
+            raise InvalidInput(f"not valid JSON: {exc}", location=coco.name) from None
+        return CocoDataset(
+            items,
+            coco.categories,
+            top.obj(info, "info") if info is not None else {},
+            [
+                top.obj(entry, f"licenses[{i}]")
+                for i, entry in enumerate(top.array(licenses, "licenses"))
+            ]
+            if licenses is not None
+            else [],
         )
-    if regions:
-        orphan = min(regions)
-        raise InvalidInput(f"image_id {orphan} is not an image of the file", location=display)
-    info = root.get("info")
-    licenses = root.get("licenses")
-    return CocoDataset(
-        items,
-        categories,
-        top.obj(info, "info") if info is not None else {},
-        [
-            top.obj(entry, f"licenses[{i}]")
-            for i, entry in enumerate(top.array(licenses, "licenses"))
-        ]
-        if licenses is not None
-        else [],
-    )
+
+
+def _first(path: Path, key: str) -> Any:
+    """The top-level value ``key``, reading no further than its end."""
+    with path.open("rb") as fh:
+        return next(ijson.items(fh, key, use_float=True), None)
+
+
+@dataclass
+class RegionSummary:
+    """What schema inference needs to know of a file's regions, gathered while streaming.
+
+    Attributes
+    ----------
+    attributes : dict
+        Per control kind (``bbox``, ``polygon``...), each attribute name and the JSON kinds
+        of its values (``"bool"``, ``"number"``, ``"text"``).
+    points : list of str
+        Keypoint names in order of first appearance.
+    """
+
+    attributes: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    points: list[str] = field(default_factory=list)
+
+    def add(self, regions: Iterable[dict[str, Any]]) -> None:
+        """Count the kinds, attributes and point names of some regions."""
+        for region in regions:
+            kind = region["control"]
+            seen = self.attributes.setdefault(kind, {})
+            for name, value in (region.get("attributes") or {}).items():
+                seen.setdefault(name, set()).add(_value_kind(value))
+            if kind == "keypoints":
+                self.points += [p for p in region["value"]["points"] if p not in self.points]
+
+
+def _value_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    return "text"
 
 
 def coco_schema(dataset: CocoDataset) -> LabelSchema:
@@ -125,25 +360,27 @@ def coco_schema(dataset: CocoDataset) -> LabelSchema:
     the skeleton that names no declared point (some tools number from 0) is left out of the
     schema; the category keeps it verbatim for export.
     """
-    kinds: dict[str, set[str]] = {}
-    points: list[str] = []
+    summary = RegionSummary()
     for item in dataset.items:
-        for region in item.regions:
-            attributes = kinds.setdefault(region["control"], set())
-            attributes.update(region.get("attributes") or {})
-            if region["control"] == "keypoints":
-                points += [p for p in region["value"]["points"] if p not in points]
-    labels = [category.name for category in dataset.categories]
+        summary.add(item.regions)
+    return _schema(dataset.categories, summary)
+
+
+def _schema(categories: list[CocoCategory], summary: RegionSummary) -> LabelSchema:
+    labels = [category.name for category in categories]
     controls: list[dict[str, Any]] = []
     for kind in ("bbox", "polygon", "mask", "keypoints"):
-        if kind not in kinds:
+        if kind not in summary.attributes:
             continue
         control: dict[str, Any] = {"name": kind, "type": kind, "field": _IMAGE_FIELD}
         control["labels"] = labels
-        control["attributes"] = [_attribute(dataset, kind, a) for a in sorted(kinds[kind])]
+        control["attributes"] = [
+            {"name": name, "type": next(iter(kinds)) if len(kinds) == 1 else "text"}
+            for name, kinds in sorted(summary.attributes[kind].items())
+        ]
         if kind == "keypoints":
-            category = next(c for c in dataset.categories if c.keypoints is not None)
-            names = category.point_names(len(points))
+            category = next(c for c in categories if c.keypoints is not None)
+            names = category.point_names(len(summary.points))
             control["points"] = names
             control["skeleton"] = [
                 [names[a - 1], names[b - 1]]
@@ -156,21 +393,7 @@ def coco_schema(dataset: CocoDataset) -> LabelSchema:
     return load_schema({"fields": [{"name": _IMAGE_FIELD, "type": "image"}], "controls": controls})
 
 
-def _attribute(dataset: CocoDataset, kind: str, name: str) -> dict[str, Any]:
-    values = [
-        region["attributes"][name]
-        for item in dataset.items
-        for region in item.regions
-        if region["control"] == kind and name in (region.get("attributes") or {})
-    ]
-    if all(isinstance(value, bool) for value in values):
-        return {"name": name, "type": "bool"}
-    if all(isinstance(value, int | float) and not isinstance(value, bool) for value in values):
-        return {"name": name, "type": "number"}
-    return {"name": name, "type": "text"}
-
-
-def _category(top: _Reader, raw: Any, where: str) -> CocoCategory:
+def _category(top: Reader, raw: Any, where: str) -> CocoCategory:
     entry = top.obj(raw, where)
     keypoints = entry.get("keypoints")
     skeleton = entry.get("skeleton")
@@ -190,155 +413,8 @@ def _category(top: _Reader, raw: Any, where: str) -> CocoCategory:
     )
 
 
-def _bone(top: _Reader, raw: Any, where: str) -> tuple[int, int]:
+def _bone(top: Reader, raw: Any, where: str) -> tuple[int, int]:
     pair = top.array(raw, where)
     if len(pair) != 2:
         raise InvalidInput("a bone joins exactly 2 points", location=f"{top.name}:{where}")
     return top.integer(pair[0], f"{where}[0]"), top.integer(pair[1], f"{where}[1]")
-
-
-def _regions_by_image(
-    top: _Reader, root: dict[str, Any], categories: dict[int, CocoCategory]
-) -> dict[int, list[dict[str, Any]]]:
-    regions: dict[int, list[dict[str, Any]]] = {}
-    for index, raw in enumerate(top.array(root.get("annotations", []), "annotations")):
-        where = f"annotations[{index}]"
-        annotation = top.obj(raw, where)
-        image_id = top.integer(annotation.get("image_id"), f"{where}.image_id")
-        category_id = top.integer(annotation.get("category_id"), f"{where}.category_id")
-        category = categories.get(category_id)
-        if category is None:
-            raise InvalidInput(
-                f"category_id {category_id} is not a category of the file",
-                location=f"{top.name}:{where}.category_id",
-            )
-        built = list(_annotation_regions(top, annotation, category, where))
-        key = str(top.integer(annotation.get("id", index + 1), f"{where}.id"))
-        for part, region in enumerate(built):
-            region["id"] = key if part == 0 else f"{key}#{part}"
-        if built:
-            extra = dict(top.obj(annotation.get("attributes") or {}, f"{where}.attributes"))
-            if annotation.get("iscrowd") == 1:
-                extra["iscrowd"] = True
-            if extra:
-                built[0]["attributes"] = extra
-        regions.setdefault(image_id, []).extend(built)
-    return regions
-
-
-def _annotation_regions(
-    top: _Reader, annotation: dict[str, Any], category: CocoCategory, where: str
-) -> Iterator[dict[str, Any]]:
-    score = annotation.get("score")
-    base: dict[str, Any] = {} if score is None else {"score": top.number(score, f"{where}.score")}
-    segmentation = annotation.get("segmentation")
-    label = category.name
-    if isinstance(segmentation, dict):
-        rle = _rle(top, segmentation, f"{where}.segmentation")
-        yield {"control": "mask", "value": {"rle": rle, "label": label}, **base}
-    elif segmentation:
-        for ring_index, ring in enumerate(top.array(segmentation, f"{where}.segmentation")):
-            ring_where = f"{where}.segmentation[{ring_index}]"
-            flat = [
-                top.number(v, f"{ring_where}[{i}]")
-                for i, v in enumerate(top.array(ring, ring_where))
-            ]
-            if len(flat) < 6 or len(flat) % 2:
-                raise InvalidInput(
-                    f"a polygon needs an even number of coordinates, at least 6; got {len(flat)}",
-                    location=f"{top.name}:{ring_where}",
-                )
-            points = [[flat[i], flat[i + 1]] for i in range(0, len(flat), 2)]
-            yield {"control": "polygon", "value": {"points": points, "label": label}, **base}
-    elif "bbox" in annotation or not annotation.get("keypoints"):
-        box = top.array(annotation.get("bbox"), f"{where}.bbox")
-        if len(box) != 4:
-            raise InvalidInput("bbox needs 4 numbers", location=f"{top.name}:{where}.bbox")
-        x, y, width, height = (top.number(v, f"{where}.bbox[{i}]") for i, v in enumerate(box))
-        value = {"x": x, "y": y, "width": width, "height": height, "label": label}
-        yield {"control": "bbox", "value": value, **base}
-    keypoints = annotation.get("keypoints")
-    if keypoints:
-        named = _points(top, keypoints, category, f"{where}.keypoints")
-        if named:
-            yield {"control": "keypoints", "value": {"points": named, "label": label}, **base}
-
-
-def _points(top: _Reader, raw: Any, category: CocoCategory, where: str) -> dict[str, list[float]]:
-    flat = [top.number(v, f"{where}[{i}]") for i, v in enumerate(top.array(raw, where))]
-    count = len(flat) // 3
-    names = category.point_names(count)
-    if len(flat) % 3 or (category.keypoints and len(flat) != 3 * len(category.keypoints)):
-        raise InvalidInput(
-            f"expected {3 * len(names)} numbers (x, y, v per point of {category.name!r}), "
-            f"got {len(flat)}",
-            location=f"{top.name}:{where}",
-        )
-    points: dict[str, list[float]] = {}
-    for index in range(count):
-        x, y, visibility = flat[3 * index : 3 * index + 3]
-        if visibility not in (0, 1, 2):
-            raise InvalidInput(
-                f"visibility {visibility:g} is not 0, 1 or 2",
-                location=f"{top.name}:{where}[{3 * index + 2}]",
-            )
-        if visibility:
-            points[names[index]] = [x, y, int(visibility)]
-    return points
-
-
-def _rle(top: _Reader, raw: dict[str, Any], where: str) -> dict[str, Any]:
-    size = top.array(raw.get("size"), f"{where}.size")
-    if len(size) != 2:
-        raise InvalidInput("size must be [height, width]", location=f"{top.name}:{where}.size")
-    height = top.integer(size[0], f"{where}.size[0]", positive=True)
-    width = top.integer(size[1], f"{where}.size[1]", positive=True)
-    counts = raw.get("counts")
-    if isinstance(counts, list):
-        counts = [top.integer(v, f"{where}.counts[{i}]") for i, v in enumerate(counts)]
-    elif not isinstance(counts, str):
-        raise InvalidInput(
-            f"counts must be a list or a string, not {describe_json_type(counts)}",
-            location=f"{top.name}:{where}.counts",
-        )
-    return {"size": [height, width], "counts": counts}
-
-
-class _Reader:
-    """Type checks on parsed JSON that name the file and the JSON path of a bad value."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def _fail(self, what: str, value: Any, where: str) -> InvalidInput:
-        location = f"{self.name}:{where}" if where else self.name
-        return InvalidInput(f"expected {what}, got {describe_json_type(value)}", location=location)
-
-    def obj(self, value: Any, where: str) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self._fail("an object", value, where)
-        return value
-
-    def array(self, value: Any, where: str) -> list[Any]:
-        if not isinstance(value, list):
-            raise self._fail("an array", value, where)
-        return value
-
-    def string(self, value: Any, where: str) -> str:
-        if not isinstance(value, str):
-            raise self._fail("a string", value, where)
-        return value
-
-    def number(self, value: Any, where: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self._fail("a number", value, where)
-        return value
-
-    def integer(self, value: Any, where: str, *, positive: bool = False) -> int:
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self._fail("an integer", value, where)
-        if positive and value <= 0:
-            raise InvalidInput(f"must be positive, got {value}", location=f"{self.name}:{where}")
-        return value

@@ -11,10 +11,10 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["MediaInfo", "box_corners", "outside_points"]
+__all__ = ["TOLERANCE", "MediaInfo", "box_corners", "outside_points"]
 
 #: Relative slack for float noise: a corner computed at -1e-14 by cos/sin is still inside.
-_TOLERANCE = 1e-6
+TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -71,11 +71,11 @@ def outside_points(
     """
     if media is None or media.width is None or media.height is None:
         return []
-    slack_x, slack_y = media.width * _TOLERANCE, media.height * _TOLERANCE
+    slack_x, slack_y = media.width * TOLERANCE, media.height * TOLERANCE
+    low_x, high_x = -slack_x, media.width + slack_x
+    low_y, high_y = -slack_y, media.height + slack_y
     return [
         (index, (px, py))
         for index, (px, py) in enumerate(points)
-        if not (
-            -slack_x <= px <= media.width + slack_x and -slack_y <= py <= media.height + slack_y
-        )
+        if not (low_x <= px <= high_x and low_y <= py <= high_y)
     ]

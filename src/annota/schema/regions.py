@@ -18,6 +18,8 @@ from annota.schema.attributes import check_attributes
 from annota.schema.context import ParsedRegion, RegionContext
 from annota.schema.controls import Control
 from annota.schema.controls.base import AnnotationContext
+from annota.schema.fast_regions import fast_region
+from annota.schema.fields import FieldType
 from annota.schema.label_schema import LabelSchema
 from annota.schema.media import MediaInfo
 from annota.schema.messages import Problem, failure
@@ -96,12 +98,18 @@ def validate_annotation(
     if isinstance(regions, str | bytes) or not isinstance(regions, Sequence):
         raise failure([Problem("regions", "regions must be a list of region objects")])
     controls = {control.name: control for control in schema.controls}
+    field_types = {field.name: field.type for field in schema.fields}
     checked: list[dict[str, Any] | None] = []
     parsed: dict[str, list[ParsedRegion]] = defaultdict(list)
     ids: dict[str, int] = {}
     for index, raw in enumerate(regions):
+        fast = fast_region(raw, controls, field_types, ids, index, media)
+        if fast is not None:
+            checked.append(fast[0])
+            parsed[fast[0]["control"]].append(fast[1])
+            continue
         ctx = RegionContext(index, _control_name(raw), problems, complete=complete)
-        region = _check_region(raw, ctx, controls, ids, data=data, media=media)
+        region = _check_region(raw, ctx, controls, field_types, ids, data=data, media=media)
         checked.append(region[0] if region else None)
         if region:
             parsed[region[1]].append(region[2])
@@ -129,6 +137,7 @@ def _check_region(
     raw: Any,
     ctx: RegionContext,
     controls: Mapping[str, Control],
+    field_types: Mapping[str, FieldType],
     ids: dict[str, int],
     *,
     data: Mapping[str, Any] | None,
@@ -154,6 +163,7 @@ def _check_region(
     if not isinstance(given_value, Mapping):
         return None
     ctx.text, ctx.media = _field_content(control, ctx, data, media)
+    ctx.field_type = field_types.get(control.field) if control.field is not None else None
     value = control.check_value(given_value, ctx)
     attributes = check_attributes(
         control.attributes, given_attributes if isinstance(given_attributes, Mapping) else None, ctx

@@ -13,9 +13,9 @@ slots: people still label the items.
 
 from __future__ import annotations
 
+import os
 import random
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
@@ -29,6 +29,8 @@ from annota.schema import LabelSchema, MediaInfo, validate_annotation, validate_
 from annota.services import audit
 from annota.services.access import project_for
 from annota.services.actor import Actor
+from annota.services.import_entries import Answer, ImportedItem, Suggestion
+from annota.services.import_spool import EntrySpool
 from annota.services.importing import media_url, store_media_file
 from annota.services.privacy import masked_view
 from annota.services.projects import schema_of
@@ -37,36 +39,10 @@ from annota.services.roles import Need
 from annota.store import tables
 from annota.store.db import Database
 
+__all__ = ["Answer", "ImportedItem", "Suggestion", "import_annotated"]
+
 Progress = Callable[[int], None]
-BATCH = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """One existing annotation of an item, as a format holds it."""
-
-    regions: list[dict[str, Any]]
-    author: str = ""
-    lead_time: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    """A model's prediction a format carries (Label Studio's ``predictions``)."""
-
-    regions: list[dict[str, Any]]
-    model: str
-    version: str = ""
-    score: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ImportedItem:
-    """An item with zero or more answers (COCO & co. have one; Label Studio any number)."""
-
-    item: AnnotatedItem
-    answers: list[Answer]
-    suggestions: list[Suggestion] = field(default_factory=list)
+BATCH = 4000  # items a transaction: fewer commits, bounded memory
 
 
 def _where(item: AnnotatedItem, source: str) -> str:
@@ -134,40 +110,43 @@ def import_annotated(
         schema = schema_of(db, s.connection(), project_id, project.schema_version)
         versions = (project.schema_version, project.guidelines_version)
         overlap = int(project.settings.get("overlap", 1))
-    # Pass 1 checks everything and keeps nothing but the ids; pass 2 re-reads the source
-    # and stores it, so memory holds the source once (streamed where the format allows).
-    seen: set[str] = set()
+    # Step 1 reads the source once, checks every entry and spools the normalised ones to a
+    # temporary file; step 2 stores the spool batch by batch. Memory holds one batch, and
+    # nothing is written unless every entry passed.
     report = ImportReport(source=source)
-    for entry in entries():
-        report.read += 1
-        if entry.item.external_id in seen:
-            report.duplicates_in_source += 1
-            continue
-        seen.add(entry.item.external_id)
-        _checked(entry, schema, source)
-        if progress and report.read % 1000 == 0:
-            progress(report.read)
-    if not seen:
-        raise InvalidInput("no items found", location=source)
-    image_field = next((f.name for f in schema.fields if f.type.value == "image"), None)
-    it = _unique(entries(), schema, source)
-    while batch := list(islice(it, BATCH)):
-        _store(
-            db,
-            actor,
-            project_id,
-            batch,
-            report,
-            versions,
-            overlap,
-            fmt,
-            source,
-            media_dir,
-            image_field,
-            schema,
-        )
-        if progress:
-            progress(report.created + report.existing)
+    with EntrySpool() as spool:
+        seen: set[str] = set()
+        for entry in entries():
+            report.read += 1
+            if entry.item.external_id in seen:
+                report.duplicates_in_source += 1
+                continue
+            seen.add(entry.item.external_id)
+            spool.write(_checked(entry, schema, source))
+            if progress and report.read % 1000 == 0:
+                progress(report.read)
+        if not spool.count:
+            raise InvalidInput("no items found", location=source)
+        del seen
+        image_field = next((f.name for f in schema.fields if f.type.value == "image"), None)
+        it = iter(spool)
+        while batch := list(islice(it, BATCH)):
+            _store(
+                db,
+                actor,
+                project_id,
+                batch,
+                report,
+                versions,
+                overlap,
+                fmt,
+                source,
+                media_dir,
+                image_field,
+                schema,
+            )
+            if progress:
+                progress(report.created + report.existing)
     with db.write() as s:
         audit.record(
             s,
@@ -185,17 +164,6 @@ def import_annotated(
             },
         )
     return report
-
-
-def _unique(
-    entries: Iterable[ImportedItem], schema: LabelSchema, source: str
-) -> Iterator[ImportedItem]:
-    """The entries again, first of each external id, normalised by the schema."""
-    seen: set[str] = set()
-    for entry in entries:
-        if entry.item.external_id not in seen:
-            seen.add(entry.item.external_id)
-            yield _checked(entry, schema, source)
 
 
 def _store(
@@ -224,9 +192,8 @@ def _store(
         )
     fresh = [e for e in batch if e.item.external_id not in existing]
     report.existing += len(batch) - len(fresh)
-    rows = [
-        _item_row(db, actor, project_id, e.item, overlap, media_dir, image_field) for e in fresh
-    ]
+    root = media_dir.resolve() if media_dir is not None and image_field else None
+    rows = [_item_row(db, actor, project_id, e.item, overlap, root, image_field) for e in fresh]
     for row in rows:
         row["masked"] = masked_view(row["data"], schema)
     now = datetime.now(UTC)
@@ -234,14 +201,21 @@ def _store(
     suggestions: list[dict[str, Any]] = []
     with db.write() as s:
         conn = s.connection()
-        # One executemany per table (SQLAlchemy's insertmanyvalues keeps RETURNING, in order).
-        ids = (
-            conn.execute(insert(items).returning(items.c.id, sort_by_parameter_order=True), rows)
-            .scalars()
-            .all()
-            if rows
-            else []
-        )
+        # One executemany per table. Items go in without RETURNING (SQLAlchemy would run
+        # one statement per row to keep RETURNING in order on SQLite) and their ids are read
+        # back by external id, which is unique in a project.
+        ids: list[int] = []
+        if rows:
+            conn.execute(insert(items), rows)
+            fresh_ids = [row["external_id"] for row in rows]
+            id_of = dict(
+                conn.execute(
+                    select(items.c.external_id, items.c.id).where(
+                        items.c.project_id == project_id, items.c.external_id.in_(fresh_ids)
+                    )
+                ).all()
+            )
+            ids = [id_of[external_id] for external_id in fresh_ids]
         for entry, item_id in zip(fresh, ids, strict=True):
             report.item_ids.append(item_id)
             lineage = {
@@ -297,19 +271,25 @@ def _item_row(
     project_id: int,
     item: AnnotatedItem,
     overlap: int,
-    media_dir: Path | None,
+    media_root: Path | None,
     image_field: str | None,
 ) -> dict[str, Any]:
-    """The item's row; with ``media_dir``, its image is stored and the data points at it."""
+    """The item's row; with ``media_root`` (resolved), its image is stored and linked."""
     data = dict(item.data)
     meta = dict(item.meta)
     media: dict[str, Any] = {}
     if image_field and item.media is not None:
         media[image_field] = {"width": item.media.width, "height": item.media.height}
     name = data.get(image_field) if image_field else None
-    if media_dir is not None and isinstance(name, str):
-        path = (media_dir / name).resolve()
-        if media_dir.resolve() in path.parents and path.is_file():
+    # A stat first (os.path: no Path object per item): most annotated imports come without
+    # their media, and resolving every name's symlinks costs more than the rest of the row.
+    if (
+        media_root is not None
+        and isinstance(name, str)
+        and os.path.isfile(os.path.join(media_root, name))
+    ):
+        path = (media_root / name).resolve()
+        if media_root in path.parents:
             stored = store_media_file(db, actor, project_id, path, original_name=name)
             data[image_field] = media_url(stored.id)  # type: ignore[index]
             meta.setdefault("filename", name)

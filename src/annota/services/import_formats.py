@@ -129,9 +129,10 @@ def read_source(path: Path, fmt: str, *, config: Path | None = None) -> Source:
     """Open ``path`` as ``fmt`` (annotation formats only; record formats stream elsewhere)."""
     name = path.name
     if fmt == "coco":
-        dataset = formats.read_coco(path, name=name)
+        # Streamed: the temporary files it keeps go with it when the source is dropped.
+        coco = formats.CocoFile(path, name=name)
         media_dir = path.parent / "images" if (path.parent / "images").is_dir() else path.parent
-        return Source(lambda: _plain(dataset.items), formats.coco_schema(dataset), media_dir)
+        return Source(lambda: _plain(coco.items()), coco.schema(), media_dir)
     if fmt == "cvat":
         cvat = formats.read_cvat(path, name=name)  # streamed again on every pass
         return Source(lambda: _plain(cvat.items()), formats.cvat_schema(cvat), path.parent)
