@@ -138,7 +138,7 @@ def test_the_shared_corenet_subset_reads_as_before(tmp_path: Path) -> None:
         ),
         (
             '{"categories": [], "images": [{"id": 1, "file_name": "a", "width": 1, "height": 1},'
-            ' [1]]}',
+            " [1]]}",
             "c.json:images[1]",
             "expected an object, got an array",
         ),

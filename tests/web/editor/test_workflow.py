@@ -78,7 +78,8 @@ def test_skip_with_reason(make_project, editor, db):
     first = page.locator(".item-id").get_attribute("data-item-id")
     page.keyboard.press("Alt+s")
     # The dialog mounts on the next render; a person sees it before typing, so does the test.
-    expect(page.get_by_role("dialog", name="Skip this item").locator("input[name=reason]")).to_be_focused()
+    reason = page.get_by_role("dialog", name="Skip this item").locator("input[name=reason]")
+    expect(reason).to_be_focused()
     page.keyboard.type("unreadable")
     page.keyboard.press("Enter")
     page.locator(f'.item-id:not([data-item-id="{first}"])').wait_for()
