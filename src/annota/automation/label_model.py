@@ -1,50 +1,34 @@
-"""A label model: combine noisy labeling-function votes into probabilistic labels.
+"""The label model estimator: Dawid-Skene with settings chosen on validation votes.
 
-The model is Dawid and Skene's: the true class ``y`` of an item is drawn from a class prior
-``pi``, and each labeling function (LF) ``j`` then votes independently through its own
-confusion matrix ``theta[j, c, v] = P(lambda_j = v | y = c)``. Here ``v`` ranges over the
-classes *and* abstain, so an LF that fires for one class only ("contains 'subscribe' ->
-spam") learns how often it fires on each class, which is what makes it informative.
-Parameters are fitted by expectation-maximisation started from the majority vote, with a
-symmetric Dirichlet prior (``smoothing`` pseudo-counts per cell) so that LFs that fire a
-handful of times do not get certainty.
-
-By default an LF's *silence* is not used as evidence when scoring an item (as in Snorkel's
-``predict_proba``): real LFs are correlated in when they abstain (short texts trip none), and
-counting every silent LF as an independent hint towards the other class over-weights it. On
-WRENCH YouTube this choice is worth 1.6 points of test accuracy (0.820 -> 0.836);
-``abstain_evidence=True`` gives the full Dawid-Skene likelihood.
-
-Two tiers, as elsewhere in Annota: :func:`fit_dawid_skene` and :func:`posterior` are the
-functional core on arrays; :class:`LabelModel` is the scikit-learn style estimator on top
-that also guards against doing worse than the majority vote on labelled validation data.
-
-References
-----------
-A. P. Dawid and A. M. Skene, "Maximum likelihood estimation of observer error-rates using
-the EM algorithm", *Applied Statistics* 28(1), 1979.
-A. Ratner et al., "Snorkel: rapid training data creation with weak supervision", VLDB 2017.
+:mod:`~annota.automation.dawid_skene` fits and scores the model on arrays; this module wraps
+it in a scikit-learn style estimator (``fit`` / ``predict_proba`` / ``predict``) that, given
+labelled validation votes, chooses its settings on them the way the WRENCH benchmark does
+(:mod:`~annota.automation.label_model_selection`) and falls back to majority vote when even
+the best setting loses to it there.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
-from scipy.special import logsumexp
 
-from annota.automation.votes import (
-    ABSTAIN,
-    TieBreak,
-    argmax_with_ties,
-    check_label_matrix,
-    expected_majority_accuracy,
-    one_hot_votes,
-    vote_counts,
+from annota.automation.dawid_skene import (
+    DawidSkeneFit,
+    fit_dawid_skene,
+    majority_shares,
+    posterior,
 )
+from annota.automation.label_model_selection import (
+    Candidate,
+    SelectionMetric,
+    candidates,
+    expected_score,
+    prior_from_labels,
+)
+from annota.automation.votes import ABSTAIN, TieBreak, argmax_with_ties, check_label_matrix
 from annota.errors import InvalidInput
 from annota.quality.params import Params
 
@@ -54,225 +38,29 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
-@dataclass(frozen=True)
-class DawidSkeneFit:
-    """What :func:`fit_dawid_skene` learned.
-
-    Attributes
-    ----------
-    confusions : ndarray of shape (n_lfs, k, k + 1)
-        ``confusions[j, c, v]``: probability that LF ``j`` votes ``v`` (the last column is
-        abstain) when the true class is ``c``. Rows sum to 1.
-    class_balance : ndarray of shape (k,)
-        The class prior ``pi``.
-    abstain_evidence : bool
-        Whether abstains are scored as evidence (kept so :func:`posterior` scores alike).
-    n_iter : int
-        EM iterations run.
-    converged : bool
-        Whether the soft labels settled (moved less than ``tol``) before ``max_iter``.
-    log_likelihood : float
-        Mean log normaliser of the last E-step per item (the marginal log-likelihood when
-        ``abstain_evidence`` is true).
-    """
-
-    confusions: FloatArray
-    class_balance: FloatArray
-    abstain_evidence: bool
-    n_iter: int
-    converged: bool
-    log_likelihood: float
-
-
-def fit_dawid_skene(
-    L: npt.ArrayLike,
-    cardinality: int,
-    *,
-    y: npt.ArrayLike | None = None,
-    class_balance: npt.ArrayLike | None = None,
-    smoothing: float = 1.0,
-    abstain_evidence: bool = False,
-    max_iter: int = 100,
-    tol: float = 1e-5,
-) -> DawidSkeneFit:
-    """Fit LF confusion matrices and the class prior by EM.
-
-    Parameters
-    ----------
-    L : array-like of shape (n_items, n_lfs)
-        Votes in ``{-1, 0, ..., k - 1}``; ``-1`` is abstain.
-    cardinality : int
-        Number of classes ``k``.
-    y : array-like of shape (n_items,), optional
-        Gold labels where known, ``-1`` elsewhere. Known items are clamped to their label in
-        every E-step (semi-supervised EM), anchoring the confusions.
-    class_balance : array-like of shape (k,), optional
-        Known class prior. When omitted it is estimated with the confusions.
-    smoothing : float
-        Dirichlet pseudo-count added to every confusion cell (and to each class count when
-        the prior is estimated). Larger values pull rarely-firing LFs towards "uninformative".
-    abstain_evidence : bool
-        Whether :func:`posterior` scores an abstain as evidence (see the module notes). EM
-        itself always fits the full likelihood, abstains included.
-    max_iter : int
-        Upper bound on EM iterations.
-    tol : float
-        Stop when no item's class probability moves by more than this in an iteration.
-
-    Returns
-    -------
-    DawidSkeneFit
-
-    Examples
-    --------
-    >>> L = [[1, 1, -1], [1, 0, 1], [0, 0, 0], [-1, 0, 0]]
-    >>> fit = fit_dawid_skene(L, 2)
-    >>> posterior(L, fit).argmax(axis=1)
-    array([1, 1, 0, 0])
-    """
-    votes = check_label_matrix(L, cardinality)
-    known = _check_known(y, votes.shape[0], cardinality)
-    if smoothing < 0:
-        raise InvalidInput(f"smoothing must be >= 0, got {smoothing}", location="smoothing")
-    fixed_prior = None if class_balance is None else _check_prior(class_balance, cardinality)
-    rows = (votes != ABSTAIN).any(axis=1) | (known >= 0)
-    if not rows.any():
-        raise InvalidInput("no item has a vote or a known label to fit on", location="L")
-    votes, known = votes[rows], known[rows]
-    X = one_hot_votes(votes, cardinality, with_abstain=True)
-    clamp = known >= 0
-    T = _majority_soft_labels(votes, cardinality)
-    T[clamp] = np.eye(cardinality)[known[clamp]]
-    converged = False
-    n_iter = 0
-    confusions = np.empty((votes.shape[1], cardinality, cardinality + 1))
-    prior = np.full(cardinality, 1.0 / cardinality)
-    log_lik = -np.inf
-    for n_iter in range(1, max_iter + 1):  # noqa: B007 - n_iter is reported after the loop
-        confusions, prior = _m_step(X, T, votes.shape[1], cardinality, smoothing, fixed_prior)
-        T_next, log_lik = _e_step(X, confusions, prior)
-        T_next[clamp] = T[clamp]
-        change = float(np.abs(T_next - T).max())
-        T = T_next
-        if change < tol:
-            converged = True
-            break
-    return DawidSkeneFit(confusions, prior, abstain_evidence, n_iter, converged, float(log_lik))
-
-
-def _check_known(y: npt.ArrayLike | None, n_items: int, cardinality: int) -> IntArray:
-    if y is None:
-        return np.full(n_items, ABSTAIN, dtype=np.int64)
-    known = np.asarray(y)
-    if known.shape != (n_items,) or not np.issubdtype(known.dtype, np.integer):
-        raise InvalidInput(
-            f"y must be {n_items} integer labels (-1 = unknown), got shape {known.shape}",
-            location="y",
-        )
-    if ((known < ABSTAIN) | (known >= cardinality)).any():
-        raise InvalidInput(f"labels must lie in -1..{cardinality - 1}", location="y")
-    return known.astype(np.int64)
-
-
-def posterior(L: npt.ArrayLike, fit: DawidSkeneFit) -> FloatArray:
-    """Probability of each class for each item under a fitted model.
-
-    Parameters
-    ----------
-    L : array-like of shape (n_items, n_lfs)
-        Votes of the same LFs, in the same column order, as at fit time.
-    fit : DawidSkeneFit
-
-    Returns
-    -------
-    ndarray of shape (n_items, k)
-        Rows sum to 1; an item no LF voted on gets the posterior of "all abstained".
-    """
-    n_lfs, k, _ = fit.confusions.shape
-    votes = check_label_matrix(L, k)
-    if votes.shape[1] != n_lfs:
-        raise InvalidInput(
-            f"L has {votes.shape[1]} labeling functions, the model was fitted on {n_lfs}",
-            location="L",
-        )
-    X = one_hot_votes(votes, k, with_abstain=True)
-    X_evidence = _evidence_columns(X, k, abstain_evidence=fit.abstain_evidence)
-    T, _ = _e_step(X_evidence, fit.confusions, fit.class_balance)
-    return T
-
-
-def _check_prior(class_balance: npt.ArrayLike, cardinality: int) -> FloatArray:
-    prior = np.asarray(class_balance, dtype=np.float64)
-    if prior.shape != (cardinality,) or (prior <= 0).any():
-        raise InvalidInput(
-            f"class_balance must be {cardinality} positive numbers, got {prior.tolist()}",
-            location="class_balance",
-        )
-    return np.asarray(prior / prior.sum(), dtype=np.float64)
-
-
-def _evidence_columns(X: sparse.csr_matrix, k: int, *, abstain_evidence: bool) -> sparse.csr_matrix:
-    """The one-hot votes the E-step scores: all of them, or all but the abstain columns."""
-    if abstain_evidence:
-        return X
-    n_lfs = X.shape[1] // (k + 1)
-    keep = np.tile(np.r_[np.ones(k), 0.0], n_lfs)
-    return sparse.csr_matrix(X.multiply(keep[None, :]))
-
-
-def _majority_soft_labels(votes: IntArray, cardinality: int) -> FloatArray:
-    """EM start: each item's vote shares, uniform where nobody voted."""
-    counts = vote_counts(votes, cardinality).astype(np.float64) + 1e-9
-    return np.asarray(counts / counts.sum(axis=1, keepdims=True), dtype=np.float64)
-
-
-def _m_step(
-    X: sparse.csr_matrix,
-    T: FloatArray,
-    n_lfs: int,
-    k: int,
-    smoothing: float,
-    fixed_prior: FloatArray | None,
-) -> tuple[FloatArray, FloatArray]:
-    raw = np.asarray(X.T @ T).reshape(n_lfs, k + 1, k).transpose(0, 2, 1)
-    marginal = raw.sum(axis=1, keepdims=True) / T.shape[0]
-    counts = raw + smoothing * (k + 1) * marginal + 1e-9
-    confusions = counts / counts.sum(axis=2, keepdims=True)
-    if fixed_prior is not None:
-        return confusions, fixed_prior
-    class_counts = T.sum(axis=0) + smoothing
-    return confusions, class_counts / class_counts.sum()
-
-
-def _e_step(
-    X: sparse.csr_matrix, confusions: FloatArray, prior: FloatArray
-) -> tuple[FloatArray, float]:
-    n_lfs, k, width = confusions.shape
-    log_theta = np.log(np.clip(confusions, 1e-300, None)).transpose(0, 2, 1)
-    scores = np.asarray(X @ log_theta.reshape(n_lfs * width, k)) + np.log(prior)
-    norm = logsumexp(scores, axis=1, keepdims=True)
-    return np.exp(scores - norm), float(norm.mean())
-
-
 class LabelModel(Params):
     """Turn a label matrix into probabilistic labels; never worse than majority vote.
 
-    A thin estimator over :func:`fit_dawid_skene`. When labelled validation votes are given,
-    the fitted model's accuracy on them is compared with majority vote's (its expected
-    accuracy under random tie breaking); if the model is worse it *falls back* to the
-    majority vote, sets ``fallback_`` and logs a warning, so a weak-supervision pipeline can
-    never lose to the simplest baseline on the data the user trusts.
+    A thin estimator over :func:`fit_dawid_skene`. Given labelled validation votes it does
+    what WRENCH does for every label model: it tries a few settings (class prior from EM,
+    from the validation labels or uniform; silent LFs as evidence or not; validation items
+    clamped into EM or not, see :mod:`~annota.automation.label_model_selection`) and keeps
+    the one with the best validation ``selection_metric``. If even that is below majority
+    vote's score on the same items, it *falls back* to majority vote, sets ``fallback_`` and
+    logs a warning, so a weak-supervision pipeline never loses to the simplest baseline on
+    the data the user trusts.
 
     Parameters
     ----------
     cardinality : int
         Number of classes ``k``.
     class_balance : array-like of shape (k,), optional
-        Known class prior; estimated by EM when omitted.
+        Known class prior; when omitted it is estimated (by EM, or chosen on validation).
     smoothing : float
         Dirichlet pseudo-count per confusion cell (see :func:`fit_dawid_skene`).
     abstain_evidence : bool
-        Score an LF's abstain as evidence (full Dawid-Skene); off by default.
+        Score an LF's abstain as evidence (full Dawid-Skene); off by default. Tried first
+        when settings are chosen on validation data.
     max_iter : int
         EM iteration cap.
     tol : float
@@ -280,7 +68,10 @@ class LabelModel(Params):
     tie_break : {"random", "abstain", "lowest"}
         How :meth:`predict` breaks exact ties between classes.
     random_state : int or None
-        Seed for random tie breaking.
+        Seed for random tie breaking and the validation folds.
+    selection_metric : {"accuracy", "f1"}
+        Validation score used to choose settings and to decide the fallback; ``"f1"`` is the
+        F1 of class 1 (binary tasks with a rare positive class). Ties count in expectation.
 
     Attributes
     ----------
@@ -291,8 +82,14 @@ class LabelModel(Params):
         True when validation showed the model below majority vote, so predictions are the
         majority vote's.
     validation_scores_ : dict of str to float
-        ``{"label_model": acc, "majority_vote": acc}`` on the validation set; empty when no
-        validation data was given.
+        ``{"label_model": score, "majority_vote": score}`` on the validation set (the chosen
+        setting's score; out of fold when it clamps validation items); empty without
+        validation data.
+    selected_ : dict
+        The chosen setting (``prior``, ``abstain_evidence``, ``semi_supervised``); empty
+        without validation data.
+    candidate_scores_ : list of (dict, float)
+        Every setting tried and its validation score, in the order tried.
 
     Examples
     --------
@@ -313,6 +110,7 @@ class LabelModel(Params):
         tol: float = 1e-5,
         tie_break: TieBreak = "random",
         random_state: int | None = 0,
+        selection_metric: SelectionMetric = "accuracy",
     ) -> None:
         self.cardinality = cardinality
         self.class_balance = class_balance
@@ -322,6 +120,7 @@ class LabelModel(Params):
         self.tol = tol
         self.tie_break = tie_break
         self.random_state = random_state
+        self.selection_metric = selection_metric
 
     def fit(
         self,
@@ -329,12 +128,13 @@ class LabelModel(Params):
         L_valid: npt.ArrayLike | None = None,
         y_valid: npt.ArrayLike | None = None,
     ) -> LabelModel:
-        """Fit on unlabelled votes, anchored by and checked on labelled validation votes.
+        """Fit on unlabelled votes; with labelled validation votes, choose settings on them.
 
-        With validation data, the final model is fitted semi-supervised (validation items
-        clamped to their gold class) and its validation accuracy is measured out-of-fold
-        (5 folds, each predicted by a model that never saw its labels), so the comparison
-        with majority vote is not flattered by the anchoring.
+        Unsupervised settings are fitted on ``L_train`` alone and scored on the validation
+        items; settings that clamp the validation items into EM are scored out of fold
+        (5 folds, each predicted by a model that never saw its labels), so neither kind is
+        flattered by having seen the labels it is scored on. The prior counted from the
+        validation labels is the one exception, as in WRENCH.
 
         Parameters
         ----------
@@ -349,18 +149,23 @@ class LabelModel(Params):
         """
         if (L_valid is None) != (y_valid is None):
             raise InvalidInput("give both L_valid and y_valid, or neither", location="y_valid")
+        if self.selection_metric not in ("accuracy", "f1"):
+            raise InvalidInput(
+                f"unknown selection metric {self.selection_metric!r}",
+                location="selection_metric",
+            )
         train = check_label_matrix(L_train, self.cardinality, name="L_train")
         self.n_lfs_ = train.shape[1]
         self.fallback_ = False
         self.validation_scores_: dict[str, float] = {}
+        self.selected_: dict[str, str | bool] = {}
+        self.candidate_scores_: list[tuple[dict[str, str | bool], float]] = []
         if L_valid is None or y_valid is None:
-            self.fit_ = self._fit_votes(train, None)
+            self.fit_ = self._fit_votes(train, None, self.class_balance)
         else:
             valid, gold = self._check_validation(L_valid, y_valid)
-            held_out = self._out_of_fold_predictions(train, valid, gold)
-            unknown = np.full(train.shape[0], ABSTAIN, dtype=np.int64)
-            self.fit_ = self._fit_votes(np.vstack([train, valid]), np.r_[unknown, gold])
-            self._compare_with_majority(valid, gold, held_out)
+            self.fit_, score = self._select(train, valid, gold)
+            self._compare_with_majority(valid, gold, score)
         self.class_balance_ = self.fit_.class_balance
         return self
 
@@ -380,7 +185,7 @@ class LabelModel(Params):
         if self.fallback_:
             votes = check_label_matrix(L, self.cardinality)
             self._check_width(votes)
-            return _majority_soft_labels(votes, self.cardinality)
+            return majority_shares(votes, self.cardinality)
         return posterior(L, self.fit_)
 
     def predict(self, L: npt.ArrayLike) -> IntArray:
@@ -406,12 +211,14 @@ class LabelModel(Params):
                 location="L",
             )
 
-    def _fit_votes(self, votes: IntArray, known: IntArray | None) -> DawidSkeneFit:
+    def _fit_votes(
+        self, votes: IntArray, known: IntArray | None, prior: npt.ArrayLike | None
+    ) -> DawidSkeneFit:
         return fit_dawid_skene(
             votes,
             self.cardinality,
             y=known,
-            class_balance=self.class_balance,
+            class_balance=prior,
             smoothing=self.smoothing,
             abstain_evidence=self.abstain_evidence,
             max_iter=self.max_iter,
@@ -436,38 +243,79 @@ class LabelModel(Params):
             )
         return valid, gold.astype(np.int64)
 
-    def _out_of_fold_predictions(
+    def _select(
         self, train: IntArray, valid: IntArray, gold: IntArray
-    ) -> IntArray:
-        n_folds = min(5, gold.shape[0])
-        rng = np.random.default_rng(self.random_state)
-        fold_of = rng.permutation(gold.shape[0]) % n_folds
+    ) -> tuple[DawidSkeneFit, float]:
+        """Fit and score every candidate setting; return the best fit and its score."""
+        options = candidates(
+            prior_given=self.class_balance is not None, abstain_evidence=self.abstain_evidence
+        )
+        if not (train != ABSTAIN).any():  # only the clamped validation items can teach EM
+            options = [option for option in options if option.semi_supervised]
+        fitted: dict[tuple[str, bool], tuple[DawidSkeneFit, dict[bool, FloatArray]]] = {}
+        best: tuple[float, Candidate] = (-np.inf, options[0])
+        for option in options:
+            key = (option.prior, option.semi_supervised)
+            if key not in fitted:
+                fitted[key] = self._fit_candidate(train, valid, gold, option)
+            proba = fitted[key][1][option.abstain_evidence]
+            score = expected_score(proba, gold, self.selection_metric)
+            self.candidate_scores_.append((option.as_dict(), score))
+            if score > best[0]:
+                best = (score, option)
+        score, chosen = best
+        self.selected_ = chosen.as_dict()
+        final = fitted[(chosen.prior, chosen.semi_supervised)][0]
+        return replace(final, abstain_evidence=chosen.abstain_evidence), score
+
+    def _fit_candidate(
+        self, train: IntArray, valid: IntArray, gold: IntArray, option: Candidate
+    ) -> tuple[DawidSkeneFit, dict[bool, FloatArray]]:
+        """One setting's final fit and its validation probabilities, per ``abstain_evidence``.
+
+        Unsupervised: fitted on train, validation predicted directly. Clamped: fitted on
+        train + validation with all labels, validation predicted fold by fold by fits that
+        hid that fold's labels.
+        """
+        prior: npt.ArrayLike | None = {
+            "estimate": None,
+            "given": self.class_balance,
+            "valid": prior_from_labels(gold, self.cardinality),
+            "uniform": np.full(self.cardinality, 1.0 / self.cardinality),
+        }[option.prior]
+        if not option.semi_supervised:
+            final = self._fit_votes(train, None, prior)
+            return final, {e: posterior(valid, replace(final, abstain_evidence=e)) for e in _BOTH}
+        stacked = np.vstack([train, valid])
         unknown = np.full(train.shape[0], ABSTAIN, dtype=np.int64)
-        held_out = np.empty_like(gold)
+        final = self._fit_votes(stacked, np.r_[unknown, gold], prior)
+        n_folds = min(5, gold.shape[0])
+        fold_of = np.random.default_rng(self.random_state).permutation(gold.shape[0]) % n_folds
+        held_out = {e: np.empty((gold.shape[0], self.cardinality)) for e in _BOTH}
         for fold in range(n_folds):
             hidden = fold_of == fold
-            known = np.where(hidden, ABSTAIN, gold)
-            fit = self._fit_votes(np.vstack([train, valid]), np.r_[unknown, known])
-            held_out[hidden] = argmax_with_ties(
-                posterior(valid[hidden], fit),
-                tie_break=self.tie_break,
-                random_state=self.random_state,
-            )
-        return held_out
+            fit = self._fit_votes(stacked, np.r_[unknown, np.where(hidden, ABSTAIN, gold)], prior)
+            for e in _BOTH:
+                held_out[e][hidden] = posterior(valid[hidden], replace(fit, abstain_evidence=e))
+        return final, held_out
 
-    def _compare_with_majority(self, valid: IntArray, gold: IntArray, held_out: IntArray) -> None:
-        model_acc = float(np.mean(held_out == gold))
-        mv_acc = expected_majority_accuracy(valid, gold, self.cardinality)
-        self.validation_scores_ = {"label_model": model_acc, "majority_vote": mv_acc}
-        if model_acc < mv_acc:
+    def _compare_with_majority(self, valid: IntArray, gold: IntArray, model_score: float) -> None:
+        mv_score = expected_score(
+            majority_shares(valid, self.cardinality), gold, self.selection_metric
+        )
+        self.validation_scores_ = {"label_model": model_score, "majority_vote": mv_score}
+        if model_score < mv_score:
             self.fallback_ = True
             logger.warning(
-                "label model accuracy %.4f is below majority vote %.4f on %d validation "
-                "items (out of fold); falling back to majority vote",
-                model_acc,
-                mv_acc,
+                "label model %s %.4f is below majority vote %.4f on %d validation items; "
+                "falling back to majority vote",
+                self.selection_metric,
+                model_score,
+                mv_score,
                 valid.shape[0],
             )
 
+
+_BOTH = (False, True)
 
 __all__ = ["ABSTAIN", "DawidSkeneFit", "LabelModel", "fit_dawid_skene", "posterior"]
