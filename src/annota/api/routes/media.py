@@ -8,12 +8,12 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePath
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
 
 from annota.api.deps import DB, CurrentActor
 from annota.errors import InvalidInput
-from annota.services import importing, media
+from annota.services import audio_peaks, importing, media
 
 router = APIRouter(tags=["media"])
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -91,3 +91,19 @@ def get_media(media_id: int, request: Request, db: DB, actor: CurrentActor) -> R
     return StreamingResponse(
         _iter_file(path, 0, size), media_type=info.content_type, headers=headers
     )
+
+
+@router.get("/media/{media_id}/peaks", operation_id="get_media_peaks")
+def get_media_peaks(
+    media_id: int,
+    db: DB,
+    actor: CurrentActor,
+    points: int = Query(
+        2048, description="Buckets wanted; clamped to 32..65536, rounded up to a power of two."
+    ),
+) -> dict[str, object]:
+    """Waveform peaks of an audio file (min and max per bucket), for members of its project.
+
+    Lets the editor draw audio it only streams; computed once per file and cached.
+    """
+    return audio_peaks.as_json(media_id, audio_peaks.media_peaks(db, actor, media_id, points))

@@ -8,9 +8,12 @@
 
 import WaveSurfer from "../../vendor/wavesurfer-7.8.16/wavesurfer.esm.js";
 import RegionsPlugin from "../../vendor/wavesurfer-7.8.16/plugins/regions.esm.js";
+import { fetchPeaks } from "./audio_peaks.js";
 
 /** Files up to this size are fetched and decoded for a true waveform; larger ones stream. */
 export const DECODE_LIMIT = 50 * 1024 * 1024;
+/** Longer audio streams too, whatever its size: decoding an hour of MP3 takes ~1 GB. */
+export const LONG_AUDIO_SECONDS = 30 * 60;
 
 function withConstructedStyles(build) {
   const native = Object.getOwnPropertyDescriptor(ShadowRoot.prototype, "innerHTML");
@@ -52,16 +55,26 @@ async function mediaSize(url) {
   }
 }
 
+/** The media element's metadata (duration) is read: a small range request, not the file. */
+function metadata(element) {
+  return new Promise((resolve, reject) => {
+    if (element.readyState >= 1) return resolve();
+    element.addEventListener("loadedmetadata", resolve, { once: true });
+    element.addEventListener("error", () => reject(new Error("media error")), { once: true });
+  });
+}
+
 /**
  * A player for `url` in `container` (audio, or the given <video> element as the media).
- * Small files are decoded for their waveform; large ones (hours of audio) are streamed by
- * the media element with HTTP ranges and drawn as a flat line: nothing loads them whole.
- * @returns {Promise<{ws: WaveSurfer, regions: RegionsPlugin, streamed: boolean}>}
+ * Short files are fetched and decoded for their waveform. Large or long ones (hours of
+ * audio) are streamed by the media element with HTTP ranges and drawn from the peaks the
+ * server computes (`audio_peaks.js`); without peaks (video, external media, a format the
+ * server cannot read) they show a flat line. Nothing loads them whole.
+ * @returns {Promise<{ws: WaveSurfer, regions: RegionsPlugin, streamed: boolean, peaks: boolean}>}
  */
 export async function createWave(container, src, { media = null, height = 96 } = {}) {
   const url = new URL(src, window.location.href).href; // as media.currentSrc reports it
   const size = media ? null : await mediaSize(url);
-  const streamed = media !== null || size === null || size > DECODE_LIMIT;
   const regions = RegionsPlugin.create();
   const element = media || document.createElement("audio");
   element.preload = "metadata";
@@ -78,15 +91,17 @@ export async function createWave(container, src, { media = null, height = 96 } =
       plugins: [regions],
     }),
   );
-  if (streamed) {
-    element.src = url;
-    await new Promise((resolve) => {
-      if (element.readyState >= 1) resolve();
-      else element.addEventListener("loadedmetadata", resolve, { once: true });
-    });
-    await ws.load(url, [new Float32Array(2)], element.duration);
-  } else {
+  if (element.src !== url) element.src = url;
+  await metadata(element);
+  const duration = element.duration;
+  const streamed =
+    media !== null || size === null || size > DECODE_LIMIT || !(duration <= LONG_AUDIO_SECONDS);
+  if (!streamed) {
     await ws.load(url);
+    return { ws, regions, streamed, peaks: true };
   }
-  return { ws, regions, streamed };
+  const drawn = media ? null : await fetchPeaks(url, duration);
+  const known = Number.isFinite(duration) && duration > 0 ? duration : drawn?.duration;
+  await ws.load(url, drawn ? drawn.peaks : [new Float32Array(2)], known);
+  return { ws, regions, streamed, peaks: drawn !== null };
 }

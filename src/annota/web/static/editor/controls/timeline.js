@@ -137,7 +137,7 @@ export function TimelineBar({ ed, field }) {
     ${timelineControls(ed, field).map((c) => html`<button type="button"
       class=${`tool${st.tool === c.name ? " on" : ""}`} data-tool=${c.name}
       onClick=${() => { st.tool = c.name; ed.changed(); }}>${c.name}</button>`)}
-    ${st.player && st.player.streamed && html`<span class="muted">streamed (no waveform)</span>`}
+    ${st.player && st.player.streamed && html`<span class="muted">${st.player.peaks ? "streamed" : "streamed (no waveform)"}</span>`}
   </div>`;
 }
 
