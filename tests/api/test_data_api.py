@@ -5,13 +5,15 @@ from __future__ import annotations
 import io
 import json
 import time
+import wave
 import zipfile
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from annota.formats import AnnotatedItem, SourceRecord
-from annota.services import annotating, assignment, importing, projects
+from annota.services import annotating, assignment, audio_peaks, importing, projects
 from annota.services.actor import Actor
 from annota.services.import_annotated import Answer, ImportedItem, import_annotated
 from annota.store.db import Database
@@ -152,6 +154,41 @@ def test_retention_purges_raw_data_after_export_and_keeps_labels(
     assert anns[0]["regions"] == [{"control": "topic", "value": {"choices": ["other"]}}]
     nothing = client.get(f"/api/v1/projects/{pid}/next", headers=people.headers("ann"))
     assert nothing.status_code == 204  # purged items are closed to annotators
+
+
+def _wav(path: Path) -> Path:
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(bytes(2 * 4000))
+    return path
+
+
+def test_retention_drops_the_cached_audio_peaks_of_purged_media(
+    client: TestClient, db: Database, people: Any, tmp_path: Path
+) -> None:
+    pid = _project(db, people, settings={"purge_after_export": True})
+    other = projects.create_project(db, OP, name="kept", schema=SCHEMA).id
+    projects.set_member(db, OP, other, username="lead", role="manager")
+    h = people.headers("lead")
+    stored = {
+        project: importing.store_media_file(
+            db, OP, project, _wav(tmp_path / f"{project}.wav"), original_name="talk.wav"
+        )
+        for project in (pid, other)
+    }
+    caches = {}
+    for project, media in stored.items():
+        assert client.get(f"/api/v1/media/{media.id}/peaks", headers=h).status_code == 200
+        caches[project] = audio_peaks.cache_path(db.settings, media.storage_key)
+        assert caches[project].is_file()
+    job = client.post(f"/api/v1/projects/{pid}/exports", json={"format": "jsonl"}, headers=h)
+    done = _wait(client, job.json()["id"], h)
+    assert done["result"]["purged_items"] == 6
+    assert not caches[pid].exists()  # derived from the purged audio: gone with it
+    assert client.get(f"/api/v1/media/{stored[pid].id}/peaks", headers=h).status_code == 404
+    assert caches[other].is_file()  # another project's cache is left alone
 
 
 def test_versions_through_the_api(client: TestClient, db: Database, people: Any) -> None:

@@ -69,7 +69,8 @@ def test_gold_answers_are_validated_and_private(lab):
     r = lab.api("PUT", f"/items/{item}/gold", "lead", json={"regions": bad})
     assert r.status_code == 422
     assert r.json()["location"].startswith("regions[0]")
-    assert lab.api("PUT", f"/items/{item}/gold", "a0", json={"regions": GOLD}).status_code == 403
+    # An annotator cannot open an arbitrary item: for them it does not exist.
+    assert lab.api("PUT", f"/items/{item}/gold", "a0", json={"regions": GOLD}).status_code == 404
     assert lab.api("PUT", f"/items/{item}/gold", "rev", json={"regions": GOLD}).status_code == 403
     lab.set_gold("x0", GOLD)
     assert lab.api("GET", f"/projects/{pid}/gold", "a0").status_code == 403

@@ -96,3 +96,30 @@ def item_for(session: Session, actor: Actor, item_id: int, need: Need) -> tuple[
     """The item and its project as ORM objects, checked like :func:`item_row`."""
     item, _ = item_row(session.connection(), actor, item_id, need)
     return session.get_one(Item, item.id), session.get_one(Project, item.project_id)
+
+
+def staff_item_for(
+    session: Session, actor: Actor, item_id: int, need: Need
+) -> tuple[Item, Project]:
+    """:func:`item_for` for the routes of reviewers and managers (gold, consensus...).
+
+    An annotator opens only the items handed to them; any other item does not exist for
+    them here either: NotFound, not PermissionDenied, which would confirm the id. For an
+    item they were handed, and for a reviewer below ``need``, PermissionDenied.
+    """
+    try:
+        return item_for(session, actor, item_id, need)
+    except PermissionDenied:
+        conn = session.connection()
+        try:
+            item_row(conn, actor, item_id, Need.READ_ALL)
+        except PermissionDenied:
+            handed = conn.execute(
+                select(tables.assignments.c.id).where(
+                    tables.assignments.c.item_id == item_id,
+                    tables.assignments.c.user_id == actor.user_id,
+                )
+            ).first()
+            if handed is None:
+                raise NotFound(f"item {item_id} not found", location="item") from None
+        raise

@@ -107,8 +107,16 @@ def list_events(
 
 
 def export_events(db: Database, actor: Actor, where: AuditFilter) -> Iterator[bytes]:
-    """Every matching event as JSON lines, hashes included, streamed in id order."""
+    """Every matching event as JSON lines, hashes included, streamed in id order.
+
+    The caller's scope is checked here, when called, not when the stream is first read: a
+    response that has already started cannot turn into a refusal.
+    """
     _check_scope(db, actor, where)
+    return _event_lines(db, where)
+
+
+def _event_lines(db: Database, where: AuditFilter) -> Iterator[bytes]:
     after = 0
     while True:
         with db.read() as s:

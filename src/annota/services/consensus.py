@@ -20,7 +20,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from annota.errors import NotFound
 from annota.quality import DawidSkene
 from annota.services import audit, gold
-from annota.services.access import item_for, project_for
+from annota.services.access import project_for, staff_item_for
 from annota.services.actor import Actor
 from annota.services.consensus_compute import Confusion, Source, compute
 from annota.services.projects import schema_of
@@ -213,7 +213,7 @@ def refresh_item(db: Database, conn: Connection, actor: Actor, project: Any, ite
 def get_consensus(db: Database, actor: Actor, item_id: int) -> ConsensusInfo:
     """An item's consensus with its lineage (reviewers and managers)."""
     with db.read() as s:
-        item_for(s, actor, item_id, Need.READ_ALL)
+        staff_item_for(s, actor, item_id, Need.READ_ALL)
         conn = s.connection()
         row = conn.execute(
             select(consensus_records, ANN.c.regions, ANN.c.version)

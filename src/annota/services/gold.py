@@ -18,7 +18,7 @@ from sqlalchemy import Connection, delete, exists, insert, select, update
 from annota.errors import NotFound
 from annota.schema import validate_annotation
 from annota.services import audit, qualification
-from annota.services.access import item_for, project_for
+from annota.services.access import project_for, staff_item_for
 from annota.services.actor import Actor
 from annota.services.gold_scoring import answer_score
 from annota.services.item_media import media_of
@@ -51,7 +51,7 @@ def set_gold(
 ) -> GoldInfo:
     """Mark an item as gold with its answer (managers); the answer must be complete."""
     with db.write() as s:
-        item, project = item_for(s, actor, item_id, Need.MANAGE)
+        item, project = staff_item_for(s, actor, item_id, Need.MANAGE)
         schema = schema_of(db, s.connection(), project.id, project.schema_version)
         clean = validate_annotation(
             regions, schema, data=item.data, media=media_of(item), complete=True
@@ -93,7 +93,7 @@ def set_gold(
 def remove_gold(db: Database, actor: Actor, item_id: int) -> None:
     """Unmark a gold item (managers); scores already given stay."""
     with db.write() as s:
-        _, project = item_for(s, actor, item_id, Need.MANAGE)
+        _, project = staff_item_for(s, actor, item_id, Need.MANAGE)
         gone = s.execute(delete(gold_items).where(GOLD.item_id == item_id)).rowcount  # type: ignore[attr-defined]  # CursorResult has rowcount
         if not gone:
             raise NotFound(f"item {item_id} is not gold", location="item")

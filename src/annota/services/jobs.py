@@ -145,12 +145,23 @@ def get_job(db: Database, actor: Actor, job_id: int) -> JobRecord:
 
 
 def _check_visible(db: Database, actor: Actor, job: JobRecord) -> None:
-    if actor.is_admin or (actor.user_id is not None and job.created_by == actor.user_id):
+    """Admins; the project's managers; the job's creator while still in its project.
+
+    A creator removed from the project loses the job with the rest of it (its export file
+    included), as any other object of a project they left.
+    """
+    if actor.is_admin:
         return
-    if job.project_id is not None:
+    own = actor.user_id is not None and job.created_by == actor.user_id
+    if job.project_id is None:
+        if own:
+            return
+    else:
         with db.read() as s:
             try:
-                project_row(s.connection(), actor, job.project_id, Need.MANAGE)
+                project_row(
+                    s.connection(), actor, job.project_id, Need.READ if own else Need.MANAGE
+                )
                 return
             except (NotFound, PermissionDenied):
                 pass

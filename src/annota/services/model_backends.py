@@ -74,7 +74,13 @@ def register_backend(
     timeout_seconds: float | None = None,
     resolve: Resolver = system_resolver,
 ) -> BackendInfo:
-    """Add a backend to a project (managers); the URL must pass the SSRF checks now."""
+    """Add a backend to a project (managers); the URL must pass the SSRF checks now.
+
+    The caller's role is checked first: nobody outside the project's managers may make the
+    server resolve a host name, nor learn from a 400 that the project exists.
+    """
+    with db.read() as s:
+        project_for(s, actor, project_id, Need.MANAGE)
     timeout = _check_fields(db, name, token, timeout_seconds)
     target = check_url(url, allow_private=db.settings.allow_private_model_urls, resolve=resolve)
     try:

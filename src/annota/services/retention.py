@@ -2,10 +2,11 @@
 
 Projects that hold personal data often may keep it only until it is delivered. With the
 project setting ``purge_after_export``, each finished export job then empties every item's
-data (and its masked copy), deletes the project's stored media files, closes the items to
-annotators and stamps ``purged_at``; external ids, annotations, predictions, lineage and
-the audit trail stay. The purge is one transaction plus file deletions after it commits (a
-file left behind by a crash is an orphan the media clean-up finds, never a dangling row).
+data (and its masked copy), deletes the project's stored media files and their cached audio
+peaks, closes the items to annotators and stamps ``purged_at``; external ids, annotations,
+predictions, lineage and the audit trail stay. The purge is one transaction plus file
+deletions after it commits (a file left behind by a crash is an orphan the media clean-up
+finds, never a dangling row).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, update
 
-from annota.services import audit
+from annota.services import audio_peaks, audit
 from annota.services.access import project_row
 from annota.services.actor import Actor
 from annota.services.roles import Need
@@ -61,4 +62,5 @@ def purge_item_data(db: Database, actor: Actor, project_id: int) -> int:
     store = media_store(db.settings)
     for key in keys:
         store.delete(key)
+        audio_peaks.drop_cached_peaks(db.settings, key)
     return int(purged)

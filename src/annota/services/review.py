@@ -192,7 +192,7 @@ def _review(
         raise missing
     try:
         project = project_row(conn, actor, target.project_id, Need.READ_ALL)
-    except NotFound:
+    except (NotFound, PermissionDenied):  # an annotator cannot open others' annotations
         raise missing from None
     if target.status == "draft":
         raise InvalidInput("a draft cannot be reviewed", location="annotation")
@@ -253,7 +253,7 @@ def item_reviews(db: Database, actor: Actor, item_id: int) -> list[ReviewInfo]:
             raise NotFound(f"item {item_id} not found", location="item")
         try:
             project_for(s, actor, project_id, Need.READ_ALL)
-        except NotFound:
+        except (NotFound, PermissionDenied):  # annotators cannot open arbitrary items
             raise NotFound(f"item {item_id} not found", location="item") from None
         rows = s.execute(select(reviews).where(REV.item_id == item_id).order_by(REV.id)).all()
         return [_review_info(r) for r in rows]
