@@ -2,6 +2,9 @@
 
 ``timed`` waits for the child with ``os.wait4``, whose rusage gives the kernel's own peak
 RSS (``ru_maxrss``) of the child: exact, with no sampling interval to miss a short peak.
+Linux counts in a child's ``ru_maxrss`` the image it had before ``exec``, which is a copy of
+the process that forked it; so the command is started from a small launcher process
+(``_LAUNCHER``), not from this one, which grows while it checks exports.
 ``TreeRss`` samples VmRSS of a server and its descendants from /proc (Label Studio, and
 ``annota serve``), which is what ``bench/run_core.py`` does too.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -27,10 +31,35 @@ class Timed:
     stderr: str
 
 
+# Forks and execs the command, waits for it, writes the command's own ru_maxrss (KiB) to the
+# file descriptor it is given and passes on the exit status. The launcher is itself a fork of
+# this process (so its own peak is not the command's): the number comes from its wait4.
+_LAUNCHER = (
+    "import os, sys\n"
+    "fd = int(sys.argv[1])\n"
+    "pid = os.fork()\n"
+    "if pid == 0:\n"
+    "    os.close(fd)\n"
+    "    os.execvp(sys.argv[2], sys.argv[2:])\n"
+    "_, status, usage = os.wait4(pid, 0)\n"
+    "os.write(fd, str(usage.ru_maxrss).encode())\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n"
+)
+
+
 def timed(cmd: list[str], env: dict[str, str]) -> Timed:
     """Run ``cmd`` to the end; raise if it fails (its stderr in the message)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    read_end, write_end = os.pipe()
+    launched = [sys.executable, "-S", "-c", _LAUNCHER, str(write_end), *cmd]
+    proc = subprocess.Popen(
+        launched,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        pass_fds=(write_end,),
+    )
+    os.close(write_end)
     # Read both pipes in threads so a chatty child never blocks on a full pipe.
     out: dict[str, bytes] = {}
     readers = [
@@ -39,14 +68,16 @@ def timed(cmd: list[str], env: dict[str, str]) -> Timed:
     ]
     for r in readers:
         r.start()
-    _, status, usage = os.wait4(proc.pid, 0)
+    _, status, _ = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t0
+    with os.fdopen(read_end, "rb") as pipe:
+        maxrss_kib = int(pipe.read() or 0)
     for r in readers:
         r.join()
     proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped by wait4
     result = Timed(
         round(seconds, 3),
-        round(usage.ru_maxrss / 1024, 1),  # KiB on Linux
+        round(maxrss_kib / 1024, 1),  # KiB on Linux
         proc.returncode,
         out.get("out", b"").decode(),
         out.get("err", b"").decode(),

@@ -8,8 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annota.errors import InvalidInput
+from annota.formats import coco_regions
+from annota.formats.coco_categories import CocoCategory
 from annota.formats.coco_import import CocoFile, read_coco
 
 CORENET = (
@@ -156,3 +160,45 @@ def test_broken_structure_is_refused_with_its_place(
     with pytest.raises(InvalidInput, match=message) as caught:
         CocoFile(write(tmp_path, text))
     assert caught.value.location == location
+
+
+annotation_values = st.fixed_dictionaries(
+    {
+        "image_id": st.sampled_from([1, 2, 1.0, "1", None]),
+        "category_id": st.sampled_from([1, 2, 9, 1.0]),
+    },
+    optional={
+        "id": st.sampled_from([5, 6, 5.0, "5", True]),
+        "bbox": st.one_of(
+            st.lists(st.sampled_from([0, 1.5, 10, -1, True, "3", None]), min_size=3, max_size=5),
+            st.just("x"),
+        ),
+        "segmentation": st.sampled_from([[], [[0, 0, 1, 0, 1, 1]], {}, None]),
+        "keypoints": st.sampled_from([[], [1, 1, 2], None]),
+        "score": st.sampled_from([0.5, "x"]),
+        "iscrowd": st.sampled_from([0, 1, 1.0, True]),
+        "attributes": st.sampled_from([{}, {"occluded": True}, None, 3]),
+        "area": st.just(12.0),
+    },
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(raw=st.one_of(annotation_values, st.just("not an annotation")), index=st.integers(0, 3))
+def test_plain_box_shortcut_agrees_with_the_checked_path(raw: Any, index: int) -> None:
+    categories = {
+        1: CocoCategory(id=1, name="car", supercategory="", keypoints=("nose",), skeleton=None),
+        2: CocoCategory(id=2, name="person", supercategory="", keypoints=None, skeleton=None),
+    }
+
+    def run() -> Any:
+        try:
+            return coco_regions.regions_of(coco_regions.Reader("f.json"), raw, categories, index)
+        except InvalidInput as exc:
+            return ("error", exc.message, exc.location)
+
+    fast = run()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(coco_regions, "_plain_annotation", lambda *args: None)
+        checked = run()
+    assert fast == checked

@@ -20,6 +20,9 @@ def regions_of(
     top: Reader, raw: Any, categories: dict[int, CocoCategory], index: int
 ) -> tuple[int, list[dict[str, Any]]]:
     """The image id of ``annotations[index]`` and its regions, ids and attributes set."""
+    plain = _plain_annotation(raw, categories, index)
+    if plain is not None:
+        return plain
     where = f"annotations[{index}]"
     annotation = top.obj(raw, where)
     image_id = top.integer(annotation.get("image_id"), f"{where}.image_id")
@@ -42,6 +45,27 @@ def regions_of(
             extra["iscrowd"] = True
         if extra:
             built[0]["attributes"] = extra
+    return image_id, built
+
+
+def _plain_annotation(
+    raw: Any, categories: dict[int, CocoCategory], index: int
+) -> tuple[int, list[dict[str, Any]]] | None:
+    """:func:`regions_of` in one step for a plain box (integer ids, a known category, no
+    attributes); ``None`` sends anything else through the checks that locate problems."""
+    if type(raw) is not dict:
+        return None
+    image_id, category_id = raw.get("image_id"), raw.get("category_id")
+    key = raw.get("id", index + 1)
+    if type(image_id) is not int or type(category_id) is not int or type(key) is not int:
+        return None
+    category = categories.get(category_id)
+    if category is None or raw.get("attributes") or raw.get("iscrowd") == 1:
+        return None
+    built = _plain_box(raw, category)
+    if not built:
+        return None
+    built[0]["id"] = str(key)
     return image_id, built
 
 

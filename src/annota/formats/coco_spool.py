@@ -61,6 +61,7 @@ class AnnotationSpool:
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[int, bytes]] = []
         self._last = -1
+        self._run: list[dict[str, Any]] = []  # regions of image ``_last`` not yet written
 
     def __enter__(self) -> AnnotationSpool:
         return self
@@ -81,8 +82,11 @@ class AnnotationSpool:
     def add(self, position: int, regions: list[dict[str, Any]]) -> None:
         """Keep the regions of one annotation of the image at ``position``."""
         if self._lines is not None and position >= self._last:
-            self._lines.write([position, regions])
-            self._last = position
+            # In order: gather one image's regions and write them as one line.
+            if position != self._last:
+                self._write_run()
+                self._last = position
+            self._run.extend(regions)
             return
         if self._db is None:
             self._spill()
@@ -90,12 +94,18 @@ class AnnotationSpool:
         if len(self._pending) >= _BATCH:
             self._flush()
 
+    def _write_run(self) -> None:
+        if self._run and self._lines is not None:
+            self._lines.write([self._last, self._run])
+        self._run = []
+
     def groups(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
         """``(position, regions)`` per image that has any, positions ascending.
 
         Regions keep the order of their annotations in the file.
         """
         if self._lines is not None:
+            self._write_run()
             rows: Iterator[tuple[int, list[dict[str, Any]]]] = (
                 (position, regions) for position, regions in self._lines
             )
@@ -119,6 +129,7 @@ class AnnotationSpool:
         self._db.execute("PRAGMA journal_mode = OFF")
         self._db.execute("PRAGMA synchronous = OFF")
         self._db.execute("CREATE TABLE spool (position INTEGER NOT NULL, regions BLOB NOT NULL)")
+        self._write_run()
         lines, self._lines = self._lines, None
         assert lines is not None
         for position, regions in lines:

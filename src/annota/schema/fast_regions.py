@@ -49,7 +49,7 @@ def fast_region(
     region_id = raw.get("id")
     if region_id is not None and (type(region_id) is not str or not region_id or region_id in ids):
         return None
-    if any(spec.required for spec in control.attributes):
+    if control.has_required_attributes:
         return None
     given = raw.get("value")
     if type(given) is not dict or not given.keys() <= _BOX_KEYS:

@@ -10,13 +10,14 @@ not a ``ValueError`` pass through unchanged.)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from functools import cached_property
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from annota.schema.controls import Control
-from annota.schema.fields import DataField
+from annota.schema.fields import DataField, FieldType
 from annota.schema.messages import Problem, failure
 
 __all__ = ["LabelSchema"]
@@ -61,6 +62,16 @@ class LabelSchema(BaseModel):
         if problems:
             raise failure(problems)
         return self
+
+    @cached_property
+    def controls_by_name(self) -> Mapping[str, Control]:
+        """Controls by name, built once: every annotation checked looks its regions up here."""
+        return {control.name: control for control in self.controls}
+
+    @cached_property
+    def field_types(self) -> Mapping[str, FieldType]:
+        """Each field's type by name, built once (see :attr:`controls_by_name`)."""
+        return {field.name: field.type for field in self.fields}
 
     def field(self, name: str) -> DataField:
         """The field called ``name``.

@@ -97,8 +97,8 @@ def validate_annotation(
     problems: list[Problem] = []
     if isinstance(regions, str | bytes) or not isinstance(regions, Sequence):
         raise failure([Problem("regions", "regions must be a list of region objects")])
-    controls = {control.name: control for control in schema.controls}
-    field_types = {field.name: field.type for field in schema.fields}
+    controls = schema.controls_by_name
+    field_types = schema.field_types
     checked: list[dict[str, Any] | None] = []
     parsed: dict[str, list[ParsedRegion]] = defaultdict(list)
     ids: dict[str, int] = {}

@@ -102,6 +102,11 @@ class ControlBase(BaseModel):
         """
         return frozenset(self.label_values)
 
+    @cached_property
+    def has_required_attributes(self) -> bool:
+        """Whether a region must carry some attribute (a submission without it is refused)."""
+        return any(spec.required for spec in self.attributes)
+
     @property
     def label_values(self) -> list[str]:
         """The values a region's ``label`` may take; empty when the control has no labels."""
