@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from annota.config import Settings
-from live import free_port
+from example_backend import running_example_backend
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVER = ROOT / "examples" / "model_backend" / "server.py"
 DATA = ROOT.parent / "shared" / "data"
 TOKEN = "s3cret-backend-token"
 
@@ -40,29 +36,8 @@ def settings(settings: Settings) -> Settings:
 def example_backend() -> Iterator[str]:
     """examples/model_backend/server.py as a real process on a free loopback port (fresh per
     test: it learns from /fit)."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(SERVER), "--port", str(port), "--token", TOKEN],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                auth = {"Authorization": f"Bearer {TOKEN}"}
-                if httpx.get(f"{url}/health", headers=auth, timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("the example backend did not start")
-            time.sleep(0.1)
+    with running_example_backend(TOKEN) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def wait_job(client: Any, headers: dict[str, str], job_id: int, timeout: float = 120) -> dict:

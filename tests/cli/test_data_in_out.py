@@ -485,3 +485,19 @@ def test_label_studio_project_moves_over(
         ).one()
     assert (pred.model_version, pred.score) == ("ner-v3", 0.7)
     assert pred.regions == [{"control": "topic", "value": {"choices": ["work"]}}]
+
+
+def test_export_makes_the_output_folder_or_says_why_not(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    ok(annota(cli_env, "import", "ner", str(CONLL), "--format", "conll", "--create"))
+    nested = tmp_path / "new" / "deeper" / "out.conll"
+    ok(annota(cli_env, "export", "ner", "--format", "conll", "-o", str(nested)))
+    assert nested.read_text().strip()
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("keep me")
+    result = annota(cli_env, "export", "ner", "--format", "conll", "-o", str(in_the_way / "x"))
+    assert result.returncode == 1
+    assert "cannot create the folder for the export" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert in_the_way.read_text() == "keep me"

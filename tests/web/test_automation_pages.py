@@ -4,23 +4,18 @@ pre-labeling and acceptance per model version, and who may see them."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
 from annota.config import Settings
 from annota.services import annotating, assignment, labeling_functions
 from annota.services.actor import Actor
-from live import free_port
+from example_backend import running_example_backend
 
-SERVER = Path(__file__).resolve().parents[2] / "examples" / "model_backend" / "server.py"
 TOKEN = "page-backend-token"
 
 
@@ -33,29 +28,8 @@ def settings(settings: Settings) -> Settings:
 @pytest.fixture
 def example_backend() -> Iterator[str]:
     """examples/model_backend/server.py as a real process on a free loopback port."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(SERVER), "--port", str(port), "--token", TOKEN],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                auth = {"Authorization": f"Bearer {TOKEN}"}
-                if httpx.get(f"{url}/health", headers=auth, timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("the example backend did not start")
-            time.sleep(0.1)
+    with running_example_backend(TOKEN) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def label_items(db: Any, actor: Actor, project_id: int, answers: list[str]) -> list[int]:

@@ -315,12 +315,19 @@ def export_project(
             yield row
 
     tmp = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
     splits: dict[str, int] = {}
     with db.read() as s:
         project = project_for(s, actor, project_id, Need.MANAGE)
         conn = s.connection()
         schema = schema_of(db, conn, project_id, project.schema_version)
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)  # `-o out/coco.json` makes out/
+        except OSError as exc:
+            raise InvalidInput(
+                f"cannot create the folder for the export: {exc.strerror}",
+                location=str(dest.parent),
+            ) from None
+        shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
         try:
             if opts.split:
                 assigned = _assign(rows(), opts)
