@@ -145,3 +145,41 @@ def test_predict_rejects_other_lf_count() -> None:
 def test_cannot_fit_without_any_vote() -> None:
     with pytest.raises(InvalidInput, match="no item has a vote"):
         LabelModel(cardinality=2).fit([[-1, -1]])
+
+
+def _half_labelled(seed: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, 400)
+    L = np.where(rng.random((400, 5)) < 0.7, y[:, None], 1 - y[:, None])
+    L = np.where(rng.random(L.shape) < 0.6, L, -1)
+    known = np.where(np.arange(400) < 120, y, -1)
+    return L, known
+
+
+def test_unlabeled_weight_zero_fits_the_labelled_items_alone() -> None:
+    L, known = _half_labelled(3)
+    weighted = fit_dawid_skene(L, 2, y=known, unlabeled_weight=0.0)
+    alone = fit_dawid_skene(L[known >= 0], 2, y=known[known >= 0])
+    np.testing.assert_allclose(weighted.confusions, alone.confusions)
+    np.testing.assert_allclose(weighted.class_balance, alone.class_balance)
+
+
+def test_unlabeled_weight_halves_like_doubling_the_labels() -> None:
+    """Without smoothing, unlabelled items at weight 1/2 are the same fit as every labelled
+    item counted twice at weight 1: only the ratio of the two kinds matters."""
+    L, known = _half_labelled(4)
+    labelled = known >= 0
+    halved = fit_dawid_skene(L, 2, y=known, smoothing=0.0, unlabeled_weight=0.5)
+    doubled = fit_dawid_skene(
+        np.vstack([L, L[labelled]]), 2, y=np.r_[known, known[labelled]], smoothing=0.0
+    )
+    np.testing.assert_allclose(halved.confusions, doubled.confusions, atol=1e-6)
+    np.testing.assert_allclose(halved.class_balance, doubled.class_balance, atol=1e-6)
+    plain = fit_dawid_skene(L, 2, y=known, smoothing=0.0)
+    assert not np.allclose(plain.confusions, halved.confusions, atol=1e-3)
+
+
+@pytest.mark.parametrize("weight", [-0.1, 1.5, float("nan")])
+def test_unlabeled_weight_is_checked(weight: float) -> None:
+    with pytest.raises(InvalidInput, match="unlabeled_weight"):
+        fit_dawid_skene([[0, 1], [1, 1]], 2, unlabeled_weight=weight)

@@ -186,6 +186,8 @@ def test_rules_sdk_votes_and_label_model_end_to_end(client, db, settings, people
     mv_acc = expected_majority_accuracy(L[test_rows], gold[test_rows], 2)
     assert lm_acc >= mv_acc  # 0.836 vs 0.820 on this sample and LF set
     assert result["note"].startswith("label model")
+    assert result["selected"] == model.selected_
+    assert result["fallback"] or "class prior" in result["settings"]
 
 
 def test_lf_rules_are_checked_and_uploads_stay_in_their_lane(client, people, youtube):

@@ -106,6 +106,9 @@ def test_lf_page_runs_label_model_with_live_progress(site, db, people, signed_in
     expect(page.locator("#run-lfs tbody tr")).to_have_count(2)
     expect(page.locator("#run-lfs tr[data-lf=cats]")).to_contain_text("negative")
     expect(page.locator("[data-result=annotations]")).to_have_text("29")
+    method = page.locator("[data-result=method]").inner_text()
+    # the setting chosen on the labelled item is named, unless it fell back to majority vote
+    expect(page.locator("[data-result=settings]")).to_have_count(int(method == "label_model"))
     screenshots(page, "automation-lf-analysis")
 
 

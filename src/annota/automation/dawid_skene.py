@@ -24,6 +24,8 @@ References
 ----------
 A. P. Dawid and A. M. Skene, "Maximum likelihood estimation of observer error-rates using
 the EM algorithm", *Applied Statistics* 28(1), 1979.
+K. Nigam, A. McCallum, S. Thrun and T. Mitchell, "Text classification from labeled and
+unlabeled documents using EM", *Machine Learning* 39, 2000 (the weighted unlabelled data).
 A. Ratner et al., "Snorkel: rapid training data creation with weak supervision", VLDB 2017.
 """
 
@@ -87,6 +89,7 @@ def fit_dawid_skene(
     abstain_evidence: bool = False,
     max_iter: int = 100,
     tol: float = 1e-5,
+    unlabeled_weight: float = 1.0,
 ) -> DawidSkeneFit:
     """Fit LF confusion matrices and the class prior by EM.
 
@@ -111,6 +114,10 @@ def fit_dawid_skene(
         Upper bound on EM iterations.
     tol : float
         Stop when no item's class probability moves by more than this in an iteration.
+    unlabeled_weight : float
+        Weight of each item without a known label relative to one with (Nigam et al.'s
+        EM-lambda). 1 is plain semi-supervised EM; smaller values let a few labels hold
+        their own against many unlabelled items; 0 fits the labelled items alone.
 
     Returns
     -------
@@ -127,8 +134,15 @@ def fit_dawid_skene(
     known = _check_known(y, votes.shape[0], cardinality)
     if smoothing < 0:
         raise InvalidInput(f"smoothing must be >= 0, got {smoothing}", location="smoothing")
+    if not 0.0 <= unlabeled_weight <= 1.0:
+        raise InvalidInput(
+            f"unlabeled_weight must lie in [0, 1], got {unlabeled_weight}",
+            location="unlabeled_weight",
+        )
     fixed_prior = None if class_balance is None else _check_prior(class_balance, cardinality)
     rows = (votes != ABSTAIN).any(axis=1) | (known >= 0)
+    if unlabeled_weight == 0.0:
+        rows &= known >= 0
     if not rows.any():
         raise InvalidInput("no item has a vote or a known label to fit on", location="L")
     # EM needs each distinct (votes, known label) row once, weighted by how often it occurs:
@@ -137,6 +151,7 @@ def fit_dawid_skene(
         np.column_stack([votes[rows], known[rows]]), axis=0, return_counts=True
     )
     votes, known, weight = patterns[:, :-1], patterns[:, -1], counts.astype(np.float64)
+    weight = np.where(known >= 0, weight, weight * unlabeled_weight)
     X = one_hot_votes(votes, cardinality, with_abstain=True)
     XT = sparse.csr_matrix(X.T)  # transposed once, not in every M-step
     clamp = known >= 0

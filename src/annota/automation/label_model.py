@@ -44,8 +44,9 @@ class LabelModel(Params):
     A thin estimator over :func:`fit_dawid_skene`. Given labelled validation votes it does
     what WRENCH does for every label model: it tries a few settings (class prior from EM,
     from the validation labels or uniform; silent LFs as evidence or not; validation items
-    clamped into EM or not, see :mod:`~annota.automation.label_model_selection`) and keeps
-    the one with the best validation ``selection_metric``. If even that is below majority
+    clamped into EM or not, and when clamped, how much the unlabelled items weigh against
+    them, see :mod:`~annota.automation.label_model_selection`) and keeps the one with the
+    best validation ``selection_metric``. If even that is below majority
     vote's score on the same items, it *falls back* to majority vote, sets ``fallback_`` and
     logs a warning, so a weak-supervision pipeline never loses to the simplest baseline on
     the data the user trusts.
@@ -86,8 +87,8 @@ class LabelModel(Params):
         setting's score; out of fold when it clamps validation items); empty without
         validation data.
     selected_ : dict
-        The chosen setting (``prior``, ``abstain_evidence``, ``semi_supervised``); empty
-        without validation data.
+        The chosen setting (``prior``, ``abstain_evidence``, ``semi_supervised``,
+        ``unlabeled_weight``); empty without validation data.
     candidate_scores_ : list of (dict, float)
         Every setting tried and its validation score, in the order tried.
 
@@ -158,8 +159,8 @@ class LabelModel(Params):
         self.n_lfs_ = train.shape[1]
         self.fallback_ = False
         self.validation_scores_: dict[str, float] = {}
-        self.selected_: dict[str, str | bool] = {}
-        self.candidate_scores_: list[tuple[dict[str, str | bool], float]] = []
+        self.selected_: dict[str, str | bool | float] = {}
+        self.candidate_scores_: list[tuple[dict[str, str | bool | float], float]] = []
         if L_valid is None or y_valid is None:
             self.fit_ = self._fit_votes(train, None, self.class_balance)
         else:
@@ -212,7 +213,11 @@ class LabelModel(Params):
             )
 
     def _fit_votes(
-        self, votes: IntArray, known: IntArray | None, prior: npt.ArrayLike | None
+        self,
+        votes: IntArray,
+        known: IntArray | None,
+        prior: npt.ArrayLike | None,
+        unlabeled_weight: float = 1.0,
     ) -> DawidSkeneFit:
         return fit_dawid_skene(
             votes,
@@ -223,6 +228,7 @@ class LabelModel(Params):
             abstain_evidence=self.abstain_evidence,
             max_iter=self.max_iter,
             tol=self.tol,
+            unlabeled_weight=unlabeled_weight,
         )
 
     def _check_validation(
@@ -248,14 +254,17 @@ class LabelModel(Params):
     ) -> tuple[DawidSkeneFit, float]:
         """Fit and score every candidate setting; return the best fit and its score."""
         options = candidates(
-            prior_given=self.class_balance is not None, abstain_evidence=self.abstain_evidence
+            prior_given=self.class_balance is not None,
+            abstain_evidence=self.abstain_evidence,
+            n_unlabeled=train.shape[0],
+            n_labeled=gold.shape[0],
         )
         if not (train != ABSTAIN).any():  # only the clamped validation items can teach EM
             options = [option for option in options if option.semi_supervised]
-        fitted: dict[tuple[str, bool], tuple[DawidSkeneFit, dict[bool, FloatArray]]] = {}
+        fitted: dict[tuple[str, bool, float], tuple[DawidSkeneFit, dict[bool, FloatArray]]] = {}
         best: tuple[float, Candidate] = (-np.inf, options[0])
         for option in options:
-            key = (option.prior, option.semi_supervised)
+            key = (option.prior, option.semi_supervised, option.unlabeled_weight)
             if key not in fitted:
                 fitted[key] = self._fit_candidate(train, valid, gold, option)
             proba = fitted[key][1][option.abstain_evidence]
@@ -265,7 +274,7 @@ class LabelModel(Params):
                 best = (score, option)
         score, chosen = best
         self.selected_ = chosen.as_dict()
-        final = fitted[(chosen.prior, chosen.semi_supervised)][0]
+        final = fitted[(chosen.prior, chosen.semi_supervised, chosen.unlabeled_weight)][0]
         return replace(final, abstain_evidence=chosen.abstain_evidence), score
 
     def _fit_candidate(
@@ -288,13 +297,15 @@ class LabelModel(Params):
             return final, {e: posterior(valid, replace(final, abstain_evidence=e)) for e in _BOTH}
         stacked = np.vstack([train, valid])
         unknown = np.full(train.shape[0], ABSTAIN, dtype=np.int64)
-        final = self._fit_votes(stacked, np.r_[unknown, gold], prior)
+        weight = option.unlabeled_weight
+        final = self._fit_votes(stacked, np.r_[unknown, gold], prior, weight)
         n_folds = min(5, gold.shape[0])
         fold_of = np.random.default_rng(self.random_state).permutation(gold.shape[0]) % n_folds
         held_out = {e: np.empty((gold.shape[0], self.cardinality)) for e in _BOTH}
         for fold in range(n_folds):
             hidden = fold_of == fold
-            fit = self._fit_votes(stacked, np.r_[unknown, np.where(hidden, ABSTAIN, gold)], prior)
+            known = np.r_[unknown, np.where(hidden, ABSTAIN, gold)]
+            fit = self._fit_votes(stacked, known, prior, weight)
             for e in _BOTH:
                 held_out[e][hidden] = posterior(valid[hidden], replace(fit, abstain_evidence=e))
         return final, held_out

@@ -5,7 +5,10 @@ label model on the unlabelled train votes, takes the class balance from the vali
 and picks hyper-parameters by the validation metric. :class:`~annota.automation.LabelModel`
 does the same when it is given validation votes, over the few settings that change its
 predictions: where the class prior comes from, whether silent LFs count as evidence, and
-whether the validation items are clamped into EM. This module holds the parts that are plain
+whether the validation items are clamped into EM, and if so how much the unlabelled items
+weigh against them (on WRENCH YouTube, 1,586 unlabelled items at full weight drown 120
+labels: test accuracy 0.848 with plain EM, 0.876 when the labels weigh more, chosen on
+valid). This module holds the parts that are plain
 functions: the candidate grid, the prior estimated from labels, and tie-aware scores.
 
 Scores are *expectations over random tie breaking* (a tie between ``t`` classes credits each
@@ -44,26 +47,72 @@ class Candidate:
         Whether a silent LF is scored as evidence.
     semi_supervised : bool
         Whether the validation items are clamped to their labels in EM (scored out of fold).
+    unlabeled_weight : float
+        In a clamped fit, the weight of each unlabelled item relative to a labelled one
+        (Nigam et al.'s EM-lambda): 1 is plain semi-supervised EM, 0 fits the labelled items
+        alone. Always 1 for unsupervised settings.
     """
 
     prior: PriorSource
     abstain_evidence: bool
     semi_supervised: bool
+    unlabeled_weight: float = 1.0
 
-    def as_dict(self) -> dict[str, str | bool]:
+    def as_dict(self) -> dict[str, str | bool | float]:
         return {
             "prior": self.prior,
             "abstain_evidence": self.abstain_evidence,
             "semi_supervised": self.semi_supervised,
+            "unlabeled_weight": self.unlabeled_weight,
         }
 
 
-def candidates(*, prior_given: bool, abstain_evidence: bool) -> list[Candidate]:
+#: Clamped fits give the unlabelled items together these multiples of the labelled items'
+#: total weight (``None``: each unlabelled item weighs as much as a labelled one). Where
+#: thousands of unlabelled items meet a hundred labels, plain EM lets the unlabelled ones
+#: drown the labels whenever the model's independence assumption is wrong; smaller shares
+#: trust the labels more, and 0 is a supervised fit on the labelled items alone.
+UNLABELED_SHARES: tuple[float | None, ...] = (None, 1.0, 0.25, 0.0)
+
+
+#: Fewer labelled items than this and only plain EM (weight 1) is tried: a fit that leans on
+#: a handful of labels, scored on folds of one or two items, would be chosen on noise.
+MIN_LABELED_FOR_WEIGHTS = 20
+
+
+def unlabeled_weights(n_unlabeled: int, n_labeled: int) -> list[float]:
+    """Per-item weights of the unlabelled items for :data:`UNLABELED_SHARES`, distinct,
+    largest first, none above 1 (an unlabelled item never outweighs a label).
+
+    Parameters
+    ----------
+    n_unlabeled, n_labeled : int
+
+    Returns
+    -------
+    list of float
+    """
+    if n_labeled < MIN_LABELED_FOR_WEIGHTS:
+        return [1.0]
+    weights: list[float] = []
+    for share in UNLABELED_SHARES:
+        weight = (
+            1.0 if share is None or n_unlabeled == 0 else min(1.0, share * n_labeled / n_unlabeled)
+        )
+        if weight not in weights:
+            weights.append(weight)
+    return weights
+
+
+def candidates(
+    *, prior_given: bool, abstain_evidence: bool, n_unlabeled: int = 0, n_labeled: int = 0
+) -> list[Candidate]:
     """The settings to try, simplest first (ties in score keep the earliest).
 
-    The constructor's ``abstain_evidence`` goes first, unsupervised fits before clamped ones,
-    and an EM-estimated prior before a counted or uniform one, so that with no evidence either
-    way the model stays what the user configured.
+    The constructor's ``abstain_evidence`` goes first, unsupervised fits before clamped ones
+    (plain EM before lighter unlabelled weights), and an EM-estimated prior before a counted
+    or uniform one, so that with no evidence either way the model stays what the user
+    configured.
 
     Parameters
     ----------
@@ -71,6 +120,8 @@ def candidates(*, prior_given: bool, abstain_evidence: bool) -> list[Candidate]:
         The user fixed ``class_balance``; the prior is then not searched.
     abstain_evidence : bool
         The constructor's choice, tried first.
+    n_unlabeled, n_labeled : int
+        Sizes of the train and validation sets, which scale the unlabelled weights.
 
     Returns
     -------
@@ -79,10 +130,11 @@ def candidates(*, prior_given: bool, abstain_evidence: bool) -> list[Candidate]:
     priors: tuple[PriorSource, ...] = (
         ("given",) if prior_given else ("estimate", "valid", "uniform")
     )
+    clamped = [(True, weight) for weight in unlabeled_weights(n_unlabeled, n_labeled)]
     return [
-        Candidate(prior, evidence, semi)
-        for semi, prior, evidence in itertools.product(
-            (False, True), priors, (abstain_evidence, not abstain_evidence)
+        Candidate(prior, evidence, semi, weight)
+        for (semi, weight), prior, evidence in itertools.product(
+            [(False, 1.0), *clamped], priors, (abstain_evidence, not abstain_evidence)
         )
     ]
 
@@ -154,10 +206,13 @@ def expected_score(proba: FloatArray, gold: IntArray, metric: SelectionMetric) -
 
 
 __all__ = [
+    "MIN_LABELED_FOR_WEIGHTS",
+    "UNLABELED_SHARES",
     "Candidate",
     "SelectionMetric",
     "candidates",
     "expected_score",
     "prior_from_labels",
     "tie_shares",
+    "unlabeled_weights",
 ]

@@ -277,6 +277,8 @@ def run_weak_supervision(db: Database, job: JobContext) -> dict[str, Any]:
         "validation": dict(model.validation_scores_),
         "validated_on": int(known.sum()),
         "note": _note(model, int(known.sum())),
+        "selected": dict(model.selected_),
+        "settings": _settings_text(model),
         "rule_votes": rule_votes,
         "annotations": stored,
         "lfs": len(lfs),
@@ -299,6 +301,33 @@ def _note(model: LabelModel, n_valid: int) -> str:
     return (
         f"label model {scores['label_model']:.3f} vs majority vote "
         f"{scores['majority_vote']:.3f} on {n_valid} labelled items (out of fold)"
+    )
+
+
+def _settings_text(model: LabelModel) -> str | None:
+    """The setting chosen on the labelled items, in words for the run page."""
+    chosen = model.selected_
+    if not chosen or model.fallback_:
+        return None
+    prior = {
+        "estimate": "class prior estimated by EM",
+        "valid": "class prior counted from the labelled items",
+        "uniform": "uniform class prior",
+        "given": "the given class prior",
+    }[str(chosen["prior"])]
+    evidence = (
+        "silent rules count as evidence"
+        if chosen["abstain_evidence"]
+        else ("silent rules are ignored")
+    )
+    if not chosen["semi_supervised"]:
+        return f"{prior}; {evidence}; fitted on unlabelled items only"
+    weight = float(chosen["unlabeled_weight"])
+    if weight == 0.0:
+        return f"{prior}; {evidence}; fitted on the labelled items alone"
+    return (
+        f"{prior}; {evidence}; labelled items clamped, each unlabelled item weighing "
+        f"{weight:.3g} of a labelled one"
     )
 
 
